@@ -32,7 +32,8 @@ STAGE_OVERRIDE = {"container_registry": "security", "ci_build": "compute",
 PARENTS = {
     "relational_read_replica": ["relational_db"],
     "dead_letter_queue": ["message_queue", "streaming_backbone", "serverless_function", "pubsub_topic"],
-    "schema_registry": ["streaming_backbone"],
+    "schema_registry": ["streaming_backbone", "kafka_managed"],
+    "waf": ["cdn", "load_balancer", "api_gateway"],
 }
 
 

@@ -1,1 +1,133 @@
+//! archgen: one provider-neutral architecture spec in; Terraform (and more) for AWS, Azure and
+//! GCP out.
+//!
+//! The pipeline is a chain of pure stages, each returning the next stage's input type:
+//!
+//! ```text
+//! spec::load ─▶ SourcedSpec ─▶ spec::validate ─▶ ValidSpec ─▶ graph::build ─▶ ServiceGraph
+//!   ─▶ catalog::resolve (per provider) ─▶ Deployment ─▶ render::render ─▶ OutputTree
+//!   ─▶ outputs::write | outputs::check
+//! ```
+//!
+//! I/O happens only at the ends: reading the spec / catalog / template overrides, and
+//! `outputs`. Everything in between is deterministic: the same spec gives byte-identical files.
 
+pub mod catalog;
+pub mod cli;
+pub mod commands;
+pub mod diagnostics;
+pub mod graph;
+pub mod outputs;
+pub mod printer;
+pub mod render;
+pub mod spec;
+
+use std::collections::BTreeMap;
+
+use catalog::{Catalog, Provider};
+use diagnostics::{Diagnostic, Report};
+use render::{OutputTree, Templates};
+use spec::SourcedSpec;
+
+/// Why a command failed, and so its exit code.
+#[derive(Debug)]
+pub enum Failure {
+    /// The spec (or a catalog) is invalid: diagnostics to print. Exit 1.
+    Invalid(Report),
+    /// A template failed to render. Exit 1.
+    Template(render::TemplateError),
+    /// Writing failed. Exit 1 (2 when the directory needs --force).
+    Output(outputs::OutputError),
+    /// `--check` found differences. Exit 1.
+    Drift(Vec<outputs::Drift>),
+    /// The command line asks for something impossible. Exit 2.
+    Usage(String),
+}
+
+impl Failure {
+    /// The process exit code.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Self::Usage(_) | Self::Output(outputs::OutputError::NotOurs(..)) => 2,
+            _ => 1,
+        }
+    }
+}
+
+/// What a generation produced.
+#[derive(Debug)]
+pub struct Generated {
+    /// Every file, by relative path.
+    pub tree: OutputTree,
+    /// Warnings (fallback services, unused sizes), located in the spec.
+    pub warnings: Report,
+}
+
+/// Options of a generation beyond the spec itself.
+#[derive(Debug, Clone, Default)]
+pub struct GenerateOptions {
+    /// Providers to generate; empty = all the spec targets.
+    pub providers: Vec<Provider>,
+    /// Environments to generate; empty = all.
+    pub environments: Vec<String>,
+}
+
+/// The whole pipeline, in memory: spec -> graph -> catalog -> render.
+pub fn generate(
+    sourced: &SourcedSpec,
+    catalog: &Catalog,
+    templates: &Templates,
+    options: &GenerateOptions,
+) -> Result<Generated, Failure> {
+    let only = (!options.providers.is_empty()).then_some(options.providers.as_slice());
+    for provider in &options.providers {
+        let targeted = match provider {
+            Provider::Aws => sourced.file.providers.aws.is_some(),
+            Provider::Azure => sourced.file.providers.azure.is_some(),
+            Provider::Gcp => sourced.file.providers.gcp.is_some(),
+        };
+        if !targeted {
+            return Err(Failure::Usage(format!(
+                "--provider {provider}: the spec does not target {provider} (add it under `providers`)"
+            )));
+        }
+    }
+    let mut valid = spec::validate(sourced, catalog, only).map_err(Failure::Invalid)?;
+    if !options.environments.is_empty() {
+        for env in &options.environments {
+            if !valid.environments.contains_key(env) {
+                let hint =
+                    diagnostics::did_you_mean(env, valid.environments.keys().map(String::as_str))
+                        .map(|h| format!("; {h}"))
+                        .unwrap_or_default();
+                return Err(Failure::Usage(format!(
+                    "--env {env}: the spec has no such environment{hint}"
+                )));
+            }
+        }
+        valid
+            .environments
+            .retain(|name, _| options.environments.contains(name));
+        for component in &mut valid.components {
+            component
+                .sizes
+                .retain(|name, _| options.environments.contains(name));
+        }
+    }
+    let mut warnings: Vec<Diagnostic> = valid.warnings.clone();
+    let source = valid.source.clone();
+    let graph = graph::build(valid, catalog).map_err(Failure::Invalid)?;
+    let mut tree = OutputTree::new();
+    let providers: Vec<Provider> = graph.spec.providers.keys().copied().collect();
+    let mut deployments = BTreeMap::new();
+    for provider in providers {
+        let deployment = catalog::resolve(&graph, catalog, provider).map_err(Failure::Invalid)?;
+        warnings.extend(deployment.warnings.iter().cloned());
+        tree.extend(render::render(&deployment, templates).map_err(Failure::Template)?);
+        deployments.insert(provider, deployment);
+    }
+    Ok(Generated {
+        tree,
+        warnings: Report::new(source, warnings),
+    })
+}

@@ -1,0 +1,230 @@
+//! Catalog stage: which service fills each function on each provider, as data.
+//!
+//! Input: the embedded `catalogs/` directory, optionally overlaid by `--catalog-dir`.
+//! Output: a [`Catalog`], checked for internal consistency. [`resolve`] then maps a
+//! [`crate::graph::ServiceGraph`] onto one provider, giving a [`resolve::Deployment`].
+
+pub mod model;
+pub mod resolve;
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::Path;
+
+use include_dir::{Dir, include_dir};
+use serde::Serialize;
+
+use crate::diagnostics::{Diagnostic, Report, Source};
+use crate::spec::yaml;
+pub use model::{FunctionMeta, Implementation, ProviderFile, SIZE_TIERS, Status};
+pub use resolve::{Deployment, resolve};
+
+static EMBEDDED: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/catalogs");
+
+/// A cloud provider archgen generates for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum Provider {
+    /// Amazon Web Services
+    Aws,
+    /// Microsoft Azure
+    Azure,
+    /// Google Cloud
+    Gcp,
+}
+
+impl Provider {
+    /// Every provider, in output order.
+    pub const ALL: [Provider; 3] = [Provider::Aws, Provider::Azure, Provider::Gcp];
+
+    /// Lower-case id, as used in paths and specs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Aws => "aws",
+            Self::Azure => "azure",
+            Self::Gcp => "gcp",
+        }
+    }
+
+    /// Display name.
+    pub fn title(self) -> &'static str {
+        match self {
+            Self::Aws => "AWS",
+            Self::Azure => "Azure",
+            Self::Gcp => "GCP",
+        }
+    }
+
+    /// Parses a lower-case id.
+    pub fn parse(id: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|p| p.as_str() == id)
+    }
+}
+
+impl fmt::Display for Provider {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// All catalog data.
+#[derive(Debug, Clone)]
+pub struct Catalog {
+    /// Function id -> metadata.
+    pub functions: BTreeMap<String, FunctionMeta>,
+    /// Provider -> its file.
+    pub providers: BTreeMap<Provider, ProviderFile>,
+}
+
+impl Catalog {
+    /// One provider's implementation of a function.
+    pub fn implementation(&self, provider: Provider, function: &str) -> Option<&Implementation> {
+        self.providers.get(&provider)?.functions.get(function)
+    }
+
+    /// Providers that implement a function.
+    pub fn providers_of(&self, function: &str) -> Vec<Provider> {
+        Provider::ALL
+            .into_iter()
+            .filter(|p| self.implementation(*p, function).is_some())
+            .collect()
+    }
+}
+
+/// Loads the embedded catalogs, overlaid entry by entry with files from `override_dir`.
+pub fn load(override_dir: Option<&Path>) -> Result<Catalog, Report> {
+    let mut files: Vec<(String, String)> = Vec::new();
+    for name in ["functions.yaml", "aws.yaml", "azure.yaml", "gcp.yaml"] {
+        if let Some(file) = EMBEDDED.get_file(name) {
+            files.push((
+                format!("<builtin>/catalogs/{name}"),
+                file.contents_utf8().unwrap_or_default().to_string(),
+            ));
+        }
+        if let Some(dir) = override_dir {
+            let path = dir.join(name);
+            if path.is_file() {
+                let text = std::fs::read_to_string(&path)
+                    .map_err(|err| io_report(&path.display().to_string(), &err.to_string()))?;
+                files.push((path.display().to_string(), text));
+            }
+        }
+    }
+
+    let mut catalog = Catalog {
+        functions: BTreeMap::new(),
+        providers: BTreeMap::new(),
+    };
+    for (name, text) in files {
+        if text.trim().is_empty() {
+            continue;
+        }
+        let source = Source::new(name.clone(), text.as_str());
+        if name.ends_with("functions.yaml") {
+            let file: model::FunctionsFile =
+                yaml::parse(&text).map_err(|d| Report::new(source.clone(), vec![d]))?;
+            catalog.functions.extend(file.functions);
+        } else {
+            let file: ProviderFile =
+                yaml::parse(&text).map_err(|d| Report::new(source.clone(), vec![d]))?;
+            let Some(provider) = Provider::parse(&file.provider) else {
+                return Err(Report::new(
+                    source,
+                    vec![Diagnostic::error(
+                        "archgen::catalog::unknown_provider",
+                        format!("unknown provider `{}` in {name}", file.provider),
+                        None,
+                    )],
+                ));
+            };
+            let entry = catalog
+                .providers
+                .entry(provider)
+                .or_insert_with(|| ProviderFile {
+                    provider: file.provider.clone(),
+                    variables: BTreeMap::new(),
+                    functions: BTreeMap::new(),
+                });
+            entry.variables.extend(file.variables);
+            entry.functions.extend(file.functions);
+        }
+    }
+    check(&catalog)?;
+    Ok(catalog)
+}
+
+/// Internal consistency: every implemented function is known, sized ones have every tier,
+/// non-native ones explain themselves, parents exist.
+fn check(catalog: &Catalog) -> Result<(), Report> {
+    let mut problems = Vec::new();
+    for (id, meta) in &catalog.functions {
+        for parent in &meta.parents {
+            if !catalog.functions.contains_key(parent) {
+                problems.push(format!("function `{id}` names unknown parent `{parent}`"));
+            }
+        }
+        if !crate::render::TIERS.contains(&meta.tier.as_str()) {
+            problems.push(format!("function `{id}` has unknown tier `{}`", meta.tier));
+        }
+        if !crate::graph::STAGES.contains(&meta.stage.as_str()) {
+            problems.push(format!(
+                "function `{id}` has unknown stage `{}`",
+                meta.stage
+            ));
+        }
+    }
+    for (provider, file) in &catalog.providers {
+        for (id, implementation) in &file.functions {
+            if !catalog.functions.contains_key(id) {
+                problems.push(format!("{provider}: `{id}` is not in functions.yaml"));
+            }
+            if implementation.status != Status::Native && implementation.note.is_none() {
+                problems.push(format!(
+                    "{provider}: `{id}` is {} but has no note",
+                    implementation.status.as_str()
+                ));
+            }
+            if implementation.is_sized() {
+                for tier in SIZE_TIERS {
+                    if !implementation.sizes.contains_key(tier) {
+                        problems.push(format!("{provider}: `{id}` lacks size tier `{tier}`"));
+                    }
+                }
+                for tier in implementation.sizes.keys() {
+                    if !SIZE_TIERS.contains(&tier.as_str()) {
+                        problems.push(format!("{provider}: `{id}` has unknown size tier `{tier}`"));
+                    }
+                }
+                if let Some(param) = &implementation.sku_param
+                    && implementation
+                        .sizes
+                        .values()
+                        .any(|p| !p.contains_key(param))
+                {
+                    problems.push(format!(
+                        "{provider}: `{id}` sku_param `{param}` is missing from a size tier"
+                    ));
+                }
+            }
+        }
+    }
+    if problems.is_empty() {
+        return Ok(());
+    }
+    let diagnostics = problems
+        .into_iter()
+        .map(|p| Diagnostic::error("archgen::catalog::invalid", p, None))
+        .collect();
+    Err(Report::new(Source::new("catalogs", ""), diagnostics))
+}
+
+fn io_report(name: &str, message: &str) -> Report {
+    Report::new(
+        Source::new(name, ""),
+        vec![Diagnostic::error(
+            "archgen::io",
+            format!("cannot read {name}: {message}"),
+            None,
+        )],
+    )
+}

@@ -1,0 +1,167 @@
+//! Catalog data: provider-neutral function metadata and per-provider implementations.
+//!
+//! LOAD-BEARING: these types are the format of `catalogs/*.yaml` (see docs/templates.md).
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::spec::model::Scalar;
+
+/// `catalogs/functions.yaml`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct FunctionsFile {
+    /// Function id -> metadata.
+    pub functions: BTreeMap<String, FunctionMeta>,
+}
+
+/// What a function is, independent of any provider.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct FunctionMeta {
+    /// Human title.
+    pub title: String,
+    /// One-paragraph definition.
+    pub description: String,
+    /// Reference category (edge, network, security, compute, data, storage, messaging, ...).
+    pub category: String,
+    /// core / extended / niche.
+    pub coverage: String,
+    /// Diagram tier / Terraform file: edge, compute, data, integration, operations.
+    pub tier: String,
+    /// Deploy stage: network, security, data, compute, edge.
+    pub stage: String,
+    /// The base function this is a variant of.
+    pub variant_of: Option<String>,
+    /// Functions a component of this function may be `attached_to`; empty = not attachable.
+    #[serde(default)]
+    pub parents: Vec<String>,
+}
+
+/// `catalogs/<provider>.yaml`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProviderFile {
+    /// Provider id (aws, azure, gcp).
+    pub provider: String,
+    /// Provider-specific Terraform variables.
+    #[serde(default)]
+    pub variables: BTreeMap<String, VariableDef>,
+    /// Function id -> implementation.
+    #[serde(default)]
+    pub functions: BTreeMap<String, Implementation>,
+}
+
+/// A provider-specific Terraform variable.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct VariableDef {
+    /// HCL type expression, e.g. `string`.
+    #[serde(rename = "type")]
+    pub type_expr: String,
+    /// Description.
+    pub description: String,
+    /// Fixed value written to every tfvars file (any YAML value).
+    pub value: Option<serde_json::Value>,
+    /// Take the value from the spec's provider settings (`project`, `region`, `secondary_region`).
+    pub from: Option<String>,
+    /// Mark sensitive.
+    #[serde(default)]
+    pub sensitive: bool,
+}
+
+/// How well a provider fills a function.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    /// First-party service with close semantics.
+    Native,
+    /// First-party, with materially different semantics or coverage.
+    Partial,
+    /// No equivalent; an honest stand-in is generated.
+    Fallback,
+}
+
+impl Status {
+    /// Lower-case name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Native => "native",
+            Self::Partial => "partial",
+            Self::Fallback => "fallback",
+        }
+    }
+}
+
+/// Size tiers, smallest first.
+pub const SIZE_TIERS: [&str; 4] = ["small", "medium", "large", "xlarge"];
+
+/// One provider's implementation of one function.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Implementation {
+    /// Display name of the service.
+    pub service: String,
+    /// native / partial / fallback.
+    pub status: Status,
+    /// What differs, or what stands in (required unless native).
+    pub note: Option<String>,
+    /// Documentation link.
+    pub docs: String,
+    /// Template name under `terraform/<provider>/components/` (without `.tf.tera`); default = function id.
+    pub template: Option<String>,
+    /// Terraform resource types it creates.
+    #[serde(default)]
+    pub resources: Vec<String>,
+    /// Size tier -> parameters.
+    #[serde(default)]
+    pub sizes: BTreeMap<String, BTreeMap<String, Scalar>>,
+    /// The parameter a spec may pin as "the SKU".
+    pub sku_param: Option<String>,
+    /// Further accepted SKU values beyond those in `sizes`.
+    #[serde(default)]
+    pub skus: Vec<String>,
+    /// Expressions other templates may reference (`{name}` = the component's Terraform name).
+    #[serde(default)]
+    pub exports: BTreeMap<String, Export>,
+}
+
+/// An expression a component exposes.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Export {
+    /// HCL expression with `{name}` placeholders.
+    pub value: String,
+    /// Description (used for outputs).
+    #[serde(default)]
+    pub description: String,
+    /// Also write it to outputs.tf.
+    #[serde(default)]
+    pub output: bool,
+    /// Mark the output sensitive.
+    #[serde(default)]
+    pub sensitive: bool,
+}
+
+impl Implementation {
+    /// Whether the function has size tiers on this provider.
+    pub fn is_sized(&self) -> bool {
+        !self.sizes.is_empty()
+    }
+
+    /// Every SKU a spec may pin: the values of `sku_param` across tiers plus `skus`.
+    pub fn known_skus(&self) -> Vec<String> {
+        let mut skus: Vec<String> = self.skus.clone();
+        if let Some(param) = &self.sku_param {
+            for params in self.sizes.values() {
+                if let Some(Scalar::Str(sku)) = params.get(param) {
+                    skus.push(sku.clone());
+                }
+            }
+        }
+        skus.sort();
+        skus.dedup();
+        skus
+    }
+}

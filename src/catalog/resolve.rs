@@ -1,0 +1,163 @@
+//! Resolution: a service graph mapped onto one provider's catalog.
+//!
+//! Input: a [`ServiceGraph`] and the [`Catalog`]. Output: a [`Deployment`]: for every component,
+//! in deploy order, the implementation that fills it, its size parameters per environment and the
+//! expressions it exports. Fallback implementations produce warnings pointing at the component.
+
+use std::collections::BTreeMap;
+
+use super::{Catalog, FunctionMeta, Implementation, Provider, Status};
+use crate::diagnostics::{Diagnostic, Report};
+use crate::graph::ServiceGraph;
+use crate::spec::model::Scalar;
+use crate::spec::{ComponentSpec, ProviderTarget};
+
+/// One component placed on one provider.
+#[derive(Debug, Clone)]
+pub struct Placement {
+    /// The component as specified.
+    pub component: ComponentSpec,
+    /// Its function's metadata.
+    pub meta: FunctionMeta,
+    /// The provider's implementation.
+    pub implementation: Implementation,
+    /// Terraform label (= id).
+    pub name: String,
+    /// Id with `-` for `_`.
+    pub slug: String,
+    /// Id with only `[a-z0-9]`.
+    pub compact: String,
+    /// Environment -> size parameters (tier values with the spec's pins applied).
+    pub params: BTreeMap<String, BTreeMap<String, Scalar>>,
+    /// Environment -> size tier.
+    pub tiers: BTreeMap<String, String>,
+    /// Export name -> HCL expression.
+    pub exports: BTreeMap<String, String>,
+}
+
+/// Everything needed to render one provider's artifacts.
+#[derive(Debug, Clone)]
+pub struct Deployment<'a> {
+    /// The provider.
+    pub provider: Provider,
+    /// Its settings from the spec.
+    pub target: ProviderTarget,
+    /// The graph (and through it the spec).
+    pub graph: &'a ServiceGraph,
+    /// Components in deploy order.
+    pub placements: Vec<Placement>,
+    /// Provider-specific Terraform variables from the catalog.
+    pub variables: BTreeMap<String, super::model::VariableDef>,
+    /// Warnings (fallback services).
+    pub warnings: Vec<Diagnostic>,
+}
+
+impl Deployment<'_> {
+    /// A placement by component id.
+    pub fn placement(&self, id: &str) -> Option<&Placement> {
+        self.placements.iter().find(|p| p.component.id == id)
+    }
+}
+
+/// Maps every component onto `provider`.
+pub fn resolve<'a>(
+    graph: &'a ServiceGraph,
+    catalog: &Catalog,
+    provider: Provider,
+) -> Result<Deployment<'a>, Report> {
+    let spec = &graph.spec;
+    let mut problems = Vec::new();
+    let mut warnings = Vec::new();
+    let mut placements = Vec::with_capacity(spec.components.len());
+    let Some(target) = spec.providers.get(&provider).cloned() else {
+        return Err(Report::new(
+            spec.source.clone(),
+            vec![
+                Diagnostic::error(
+                    "archgen::catalog::provider_not_targeted",
+                    format!("the spec does not target {provider}"),
+                    None,
+                )
+                .with_help(format!("add `{provider}` with a region under `providers`")),
+            ],
+        ));
+    };
+    for component in graph.ordered() {
+        let (Some(meta), Some(implementation)) = (
+            catalog.functions.get(&component.function),
+            catalog.implementation(provider, &component.function),
+        ) else {
+            problems.push(Diagnostic::error(
+                "archgen::spec::unsupported_function",
+                format!(
+                    "function `{}` has no implementation on {provider}",
+                    component.function
+                ),
+                Some(component.span),
+            ));
+            continue;
+        };
+        if implementation.status == Status::Fallback {
+            warnings.push(
+                Diagnostic::warning(
+                    "archgen::catalog::fallback",
+                    format!(
+                        "{} has no native `{}`; generating the fallback: {}",
+                        provider.title(),
+                        component.function,
+                        implementation.service
+                    ),
+                    Some(component.span),
+                )
+                .with_label(format!("{provider} fallback"))
+                .with_help_opt(implementation.note.clone()),
+            );
+        }
+        let overrides = component.overrides.get(&provider);
+        let mut params = BTreeMap::new();
+        let mut tiers = BTreeMap::new();
+        for (env, tier) in &component.sizes {
+            tiers.insert(env.clone(), tier.clone());
+            if let Some(base) = implementation.sizes.get(tier) {
+                let mut values = base.clone();
+                if let Some(overrides) = overrides {
+                    values.extend(overrides.iter().map(|(k, v)| (k.clone(), v.clone())));
+                }
+                params.insert(env.clone(), values);
+            }
+        }
+        let name = component.id.clone();
+        let exports = implementation
+            .exports
+            .iter()
+            .map(|(key, export)| (key.clone(), export.value.replace("{name}", &name)))
+            .collect();
+        placements.push(Placement {
+            slug: name.replace('_', "-"),
+            compact: name.chars().filter(char::is_ascii_alphanumeric).collect(),
+            name,
+            component: component.clone(),
+            meta: meta.clone(),
+            implementation: implementation.clone(),
+            params,
+            tiers,
+            exports,
+        });
+    }
+    if !problems.is_empty() {
+        return Err(Report::new(spec.source.clone(), problems));
+    }
+    let variables = catalog
+        .providers
+        .get(&provider)
+        .map(|f| f.variables.clone())
+        .unwrap_or_default();
+    Ok(Deployment {
+        provider,
+        target,
+        graph,
+        placements,
+        variables,
+        warnings,
+    })
+}

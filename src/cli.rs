@@ -1,0 +1,173 @@
+//! Command-line interface: clap types only. Doc comments are the help text.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::catalog::Provider;
+
+/// Turn one provider-neutral architecture spec into Terraform, deploy workflows, diagrams and
+/// cost sheets for AWS, Azure and GCP.
+#[derive(Debug, Parser)]
+#[command(name = "archgen", version, about, long_about = None, propagate_version = true)]
+#[command(
+    after_help = "Examples:\n  archgen validate examples/realtime-analytics/archgen.yaml\n  archgen generate examples/realtime-analytics/archgen.yaml -o infra/\n  archgen generate spec.yaml -o infra/ --check        # CI: exit 1 and a diff on drift\n  archgen catalog list --provider gcp"
+)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+    /// Global options.
+    #[command(flatten)]
+    pub global: GlobalArgs,
+}
+
+/// Options every command takes.
+#[derive(Debug, Args, Clone)]
+pub struct GlobalArgs {
+    /// Print only errors.
+    #[arg(short, long, global = true, env = "ARCHGEN_QUIET")]
+    pub quiet: bool,
+    /// When to use colour (`NO_COLOR` is respected).
+    #[arg(
+        long,
+        global = true,
+        value_enum,
+        default_value = "auto",
+        env = "ARCHGEN_COLOR"
+    )]
+    pub color: ColorChoice,
+    /// Catalog files (functions.yaml, <provider>.yaml) laid over the built-in ones, entry by entry.
+    #[arg(long, global = true, value_name = "DIR", env = "ARCHGEN_CATALOG_DIR")]
+    pub catalog_dir: Option<PathBuf>,
+    /// Templates laid over the built-in ones, file by file (see `archgen templates export`).
+    #[arg(long, global = true, value_name = "DIR", env = "ARCHGEN_TEMPLATES_DIR")]
+    pub templates_dir: Option<PathBuf>,
+}
+
+/// Colour choice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// Colour when writing to a terminal and `NO_COLOR` is unset.
+    Auto,
+    /// Always colour.
+    Always,
+    /// Never colour.
+    Never,
+}
+
+/// How diagnostics and reports are printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum OutputFormat {
+    /// Human-readable, with source snippets.
+    #[default]
+    Human,
+    /// One JSON document on stdout.
+    Json,
+}
+
+/// Commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Generate every artifact for a spec into a directory.
+    #[command(
+        after_help = "Examples:\n  archgen generate spec.yaml -o infra/\n  archgen generate spec.yaml -o infra/ --provider aws,gcp --env prod\n  archgen generate spec.yaml -o infra/ --check"
+    )]
+    Generate(GenerateArgs),
+    /// Check a spec and report every problem at once (exit 1 when invalid).
+    #[command(
+        after_help = "Examples:\n  archgen validate spec.yaml\n  archgen validate spec.yaml --output-format json"
+    )]
+    Validate(ValidateArgs),
+    /// Print the JSON Schema of the spec format.
+    #[command(after_help = "Example:\n  archgen schema > archgen.schema.json")]
+    Schema,
+    /// Browse the function catalog.
+    #[command(subcommand)]
+    Catalog(CatalogCommand),
+    /// Work with the built-in templates.
+    #[command(subcommand)]
+    Templates(TemplatesCommand),
+}
+
+/// `archgen generate`.
+#[derive(Debug, Args)]
+pub struct GenerateArgs {
+    /// The spec (YAML).
+    pub spec: PathBuf,
+    /// Output directory.
+    #[arg(short, long, value_name = "DIR")]
+    pub output: PathBuf,
+    /// Providers to generate (default: every provider the spec targets).
+    #[arg(long, value_enum, value_delimiter = ',')]
+    pub provider: Vec<Provider>,
+    /// Environments to generate (default: all in the spec).
+    #[arg(long, value_delimiter = ',')]
+    pub env: Vec<String>,
+    /// Write nothing; print a unified diff and exit 1 if the directory differs.
+    #[arg(long)]
+    pub check: bool,
+    /// Generate into a non-empty directory archgen did not create (other files are kept).
+    #[arg(long)]
+    pub force: bool,
+    /// How to print diagnostics.
+    #[arg(long, value_enum, default_value = "human")]
+    pub output_format: OutputFormat,
+}
+
+/// `archgen validate`.
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    /// The spec (YAML).
+    pub spec: PathBuf,
+    /// Providers to check (default: every provider the spec targets).
+    #[arg(long, value_enum, value_delimiter = ',')]
+    pub provider: Vec<Provider>,
+    /// How to print diagnostics.
+    #[arg(long, value_enum, default_value = "human")]
+    pub output_format: OutputFormat,
+}
+
+/// `archgen catalog ...`.
+#[derive(Debug, Subcommand)]
+pub enum CatalogCommand {
+    /// List every function with its service per provider.
+    #[command(
+        after_help = "Examples:\n  archgen catalog list\n  archgen catalog list --provider azure --output-format json"
+    )]
+    List {
+        /// Only this provider's services.
+        #[arg(long, value_enum)]
+        provider: Option<Provider>,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "human")]
+        output_format: OutputFormat,
+    },
+    /// Show one function: service, resources, sizes and fallbacks per provider.
+    #[command(after_help = "Example:\n  archgen catalog show cache")]
+    Show {
+        /// Function id.
+        function: String,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "human")]
+        output_format: OutputFormat,
+    },
+}
+
+/// `archgen templates ...`.
+#[derive(Debug, Subcommand)]
+pub enum TemplatesCommand {
+    /// Write the built-in templates to a directory, to edit and pass with --templates-dir.
+    #[command(
+        after_help = "Example:\n  archgen templates export my-templates/\n  archgen generate spec.yaml -o infra/ --templates-dir my-templates/"
+    )]
+    Export {
+        /// Target directory.
+        dir: PathBuf,
+        /// Overwrite existing files.
+        #[arg(long)]
+        force: bool,
+    },
+    /// List the built-in templates.
+    List,
+}

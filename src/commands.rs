@@ -1,0 +1,368 @@
+//! One function per command; each returns the exit code. Output goes through the [`Printer`].
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde_json::json;
+
+use crate::catalog::{self, Catalog, Provider};
+use crate::cli::{
+    CatalogCommand, Cli, Command, GenerateArgs, OutputFormat, TemplatesCommand, ValidateArgs,
+};
+use crate::printer::Printer;
+use crate::render::{self, Templates};
+use crate::{Failure, GenerateOptions, outputs, spec};
+
+/// Runs the command line; returns the exit code.
+pub fn run(cli: &Cli) -> u8 {
+    let printer = Printer::new(&cli.global);
+    let result = match &cli.command {
+        Command::Generate(args) => generate(cli, args, printer),
+        Command::Validate(args) => validate(cli, args, printer),
+        Command::Schema => {
+            printer.out(&schema_json());
+            Ok(())
+        }
+        Command::Catalog(command) => catalog_command(cli, command, printer),
+        Command::Templates(command) => templates_command(command, printer),
+    };
+    match result {
+        Ok(()) => 0,
+        Err(failure) => {
+            print_failure(&failure, printer);
+            failure.exit_code()
+        }
+    }
+}
+
+fn print_failure(failure: &Failure, printer: Printer) {
+    match failure {
+        Failure::Invalid(report) => {
+            printer.report(report);
+            let (errors, _) = report.counts();
+            printer.error(&format!(
+                "{} is invalid: {errors} error{}",
+                report.source.name,
+                if errors == 1 { "" } else { "s" }
+            ));
+        }
+        Failure::Template(err) => printer.error(&err.to_string()),
+        Failure::Output(err) => printer.error(&err.to_string()),
+        Failure::Usage(message) => printer.error(message),
+        Failure::Drift(drifts) => {
+            for drift in drifts {
+                printer.err_raw(&drift.diff);
+            }
+            printer.error(&format!(
+                "{} generated file{} out of date; run `archgen generate` without --check to update",
+                drifts.len(),
+                if drifts.len() == 1 { " is" } else { "s are" }
+            ));
+        }
+    }
+}
+
+/// The JSON Schema of the spec format, pretty-printed with a trailing newline.
+pub fn schema_json() -> String {
+    let schema = schemars::schema_for!(spec::SpecFile);
+    let mut text = serde_json::to_string_pretty(&schema).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+fn load_catalog(cli: &Cli) -> Result<Catalog, Failure> {
+    catalog::load(cli.global.catalog_dir.as_deref()).map_err(Failure::Invalid)
+}
+
+fn validate(cli: &Cli, args: &ValidateArgs, printer: Printer) -> Result<(), Failure> {
+    let catalog = load_catalog(cli)?;
+    let only = (!args.provider.is_empty()).then_some(args.provider.as_slice());
+    let result = spec::load(&args.spec).and_then(|sourced| {
+        let valid = spec::validate(&sourced, &catalog, only)?;
+        let source = valid.source.clone();
+        let warnings = valid.warnings.clone();
+        crate::graph::build(valid, &catalog)?;
+        Ok(crate::diagnostics::Report::new(source, warnings))
+    });
+    let report = match &result {
+        Ok(report) | Err(report) => report,
+    };
+    if args.output_format == OutputFormat::Json {
+        printer.out(&format!("{:#}", report.to_json()));
+        return if result.is_ok() {
+            Ok(())
+        } else {
+            // The JSON already says everything; exit 1 without a second report.
+            Err(Failure::Invalid(crate::diagnostics::Report::new(
+                report.source.clone(),
+                Vec::new(),
+            )))
+        };
+    }
+    match result {
+        Ok(report) => {
+            printer.report(&report);
+            let (_, warnings) = report.counts();
+            printer.verb(
+                "Valid",
+                &format!(
+                    "{}{}",
+                    args.spec.display(),
+                    if warnings > 0 {
+                        format!(" ({warnings} warning(s))")
+                    } else {
+                        String::new()
+                    }
+                ),
+            );
+            Ok(())
+        }
+        Err(report) => Err(Failure::Invalid(report)),
+    }
+}
+
+fn generate(cli: &Cli, args: &GenerateArgs, printer: Printer) -> Result<(), Failure> {
+    let catalog = load_catalog(cli)?;
+    let templates =
+        Templates::load(cli.global.templates_dir.as_deref()).map_err(Failure::Template)?;
+    let sourced = spec::load(&args.spec).map_err(Failure::Invalid)?;
+    let options = GenerateOptions {
+        providers: args.provider.clone(),
+        environments: args.env.clone(),
+    };
+    let generated = crate::generate(&sourced, &catalog, &templates, &options)?;
+    if args.output_format == OutputFormat::Json {
+        printer.out(&format!("{:#}", generated.warnings.to_json()));
+    } else {
+        printer.report(&generated.warnings);
+    }
+    let mut tree = generated.tree;
+    if !args.provider.is_empty() {
+        carry_over(&mut tree, &args.output, &args.provider);
+    }
+    if args.check {
+        let drifts = outputs::check(&tree, &args.output);
+        if drifts.is_empty() {
+            printer.verb(
+                "Up to date",
+                &format!("{} ({} files)", args.output.display(), tree.len()),
+            );
+            return Ok(());
+        }
+        return Err(Failure::Drift(drifts));
+    }
+    let summary = outputs::write(&tree, &args.output, args.force).map_err(Failure::Output)?;
+    printer.verb(
+        "Generated",
+        &format!(
+            "{} files in {} ({} changed, {} unchanged, {} removed, {} of yours kept)",
+            tree.len(),
+            args.output.display(),
+            summary.written.len(),
+            summary.unchanged,
+            summary.removed.len(),
+            summary.kept
+        ),
+    );
+    Ok(())
+}
+
+/// With `--provider`, files generated earlier for the other providers stay as they are.
+fn carry_over(tree: &mut render::OutputTree, dir: &Path, selected: &[Provider]) {
+    let Ok(manifest) = std::fs::read_to_string(dir.join(outputs::MANIFEST)) else {
+        return;
+    };
+    for path in manifest
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.is_empty())
+    {
+        let ours = selected
+            .iter()
+            .any(|p| path.starts_with(&format!("{}/", p.as_str())));
+        if ours || tree.contains_key(path) {
+            continue;
+        }
+        if let Ok(text) = std::fs::read_to_string(dir.join(path)) {
+            tree.insert(path.to_string(), text);
+        }
+    }
+}
+
+fn catalog_command(cli: &Cli, command: &CatalogCommand, printer: Printer) -> Result<(), Failure> {
+    let catalog = load_catalog(cli)?;
+    match command {
+        CatalogCommand::List {
+            provider,
+            output_format,
+        } => {
+            let providers: Vec<Provider> =
+                provider.map_or_else(|| Provider::ALL.to_vec(), |p| vec![p]);
+            if *output_format == OutputFormat::Json {
+                let items: Vec<_> = catalog
+                    .functions
+                    .iter()
+                    .map(|(id, meta)| {
+                        let per: BTreeMap<&str, serde_json::Value> = providers
+                            .iter()
+                            .map(|p| {
+                                let value = catalog.implementation(*p, id).map_or(serde_json::Value::Null, |i| {
+                                    json!({"service": i.service, "status": i.status.as_str()})
+                                });
+                                (p.as_str(), value)
+                            })
+                            .collect();
+                        json!({"function": id, "title": meta.title, "tier": meta.tier, "coverage": meta.coverage, "providers": per})
+                    })
+                    .collect();
+                printer.out(&format!("{:#}", json!({ "functions": items })));
+                return Ok(());
+            }
+            let mut text = String::new();
+            for (id, meta) in &catalog.functions {
+                text.push_str(&format!("{id}  ({})\n", meta.title));
+                for p in &providers {
+                    match catalog.implementation(*p, id) {
+                        Some(i) => text.push_str(&format!(
+                            "    {:<6} {}{}\n",
+                            p.as_str(),
+                            i.service,
+                            if i.status == catalog::Status::Native {
+                                String::new()
+                            } else {
+                                format!("  [{}]", i.status.as_str())
+                            }
+                        )),
+                        None => text
+                            .push_str(&format!("    {:<6} (not in the catalog yet)\n", p.as_str())),
+                    }
+                }
+            }
+            printer.out(&text);
+            Ok(())
+        }
+        CatalogCommand::Show {
+            function,
+            output_format,
+        } => {
+            let Some(meta) = catalog.functions.get(function) else {
+                let hint = crate::diagnostics::did_you_mean(
+                    function,
+                    catalog.functions.keys().map(String::as_str),
+                )
+                .map(|h| format!("; {h}"))
+                .unwrap_or_default();
+                return Err(Failure::Usage(format!(
+                    "unknown function `{function}`{hint}"
+                )));
+            };
+            let per: BTreeMap<&str, serde_json::Value> = Provider::ALL
+                .iter()
+                .map(|p| {
+                    (
+                        p.as_str(),
+                        catalog
+                            .implementation(*p, function)
+                            .map_or(serde_json::Value::Null, |i| {
+                                serde_json::to_value(i).unwrap_or_default()
+                            }),
+                    )
+                })
+                .collect();
+            let value = json!({"function": function, "meta": meta, "providers": per});
+            if *output_format == OutputFormat::Json {
+                printer.out(&format!("{value:#}"));
+                return Ok(());
+            }
+            let mut text = format!("{function}: {}\n{}\n", meta.title, meta.description);
+            text.push_str(&format!(
+                "tier: {}, deploy stage: {}, coverage: {}\n",
+                meta.tier, meta.stage, meta.coverage
+            ));
+            for p in Provider::ALL {
+                text.push('\n');
+                match catalog.implementation(p, function) {
+                    None => text.push_str(&format!("{}: not in the catalog yet\n", p.title())),
+                    Some(i) => {
+                        text.push_str(&format!(
+                            "{}: {} [{}]\n",
+                            p.title(),
+                            i.service,
+                            i.status.as_str()
+                        ));
+                        if let Some(note) = &i.note {
+                            text.push_str(&format!("  note: {note}\n"));
+                        }
+                        text.push_str(&format!("  docs: {}\n", i.docs));
+                        if !i.resources.is_empty() {
+                            text.push_str(&format!("  resources: {}\n", i.resources.join(", ")));
+                        }
+                        for (tier, params) in &i.sizes {
+                            let values: Vec<String> = params
+                                .iter()
+                                .map(|(k, v)| format!("{k}={}", scalar_text(v)))
+                                .collect();
+                            text.push_str(&format!("  {tier:<7} {}\n", values.join(", ")));
+                        }
+                    }
+                }
+            }
+            printer.out(&text);
+            Ok(())
+        }
+    }
+}
+
+fn scalar_text(value: &spec::model::Scalar) -> String {
+    match value {
+        spec::model::Scalar::Bool(b) => b.to_string(),
+        spec::model::Scalar::Int(i) => i.to_string(),
+        spec::model::Scalar::Float(f) => f.to_string(),
+        spec::model::Scalar::Str(s) => s.clone(),
+    }
+}
+
+fn templates_command(command: &TemplatesCommand, printer: Printer) -> Result<(), Failure> {
+    match command {
+        TemplatesCommand::List => {
+            let names: Vec<String> = render::builtin_templates()
+                .into_iter()
+                .map(|(n, _)| n)
+                .collect();
+            printer.out(&names.join("\n"));
+            Ok(())
+        }
+        TemplatesCommand::Export { dir, force } => {
+            let templates = render::builtin_templates();
+            if !force {
+                let existing: Vec<&String> = templates
+                    .iter()
+                    .map(|(n, _)| n)
+                    .filter(|n| dir.join(n).exists())
+                    .collect();
+                if !existing.is_empty() {
+                    return Err(Failure::Usage(format!(
+                        "{} already has {} of the templates (e.g. {}); pass --force to overwrite",
+                        dir.display(),
+                        existing.len(),
+                        existing[0]
+                    )));
+                }
+            }
+            for (name, text) in &templates {
+                let path = dir.join(name);
+                if let Some(parent) = path.parent() {
+                    std::fs::create_dir_all(parent).map_err(|e| {
+                        Failure::Output(outputs::OutputError::Io(parent.to_path_buf(), e))
+                    })?;
+                }
+                std::fs::write(&path, text)
+                    .map_err(|e| Failure::Output(outputs::OutputError::Io(path.clone(), e)))?;
+            }
+            printer.verb(
+                "Exported",
+                &format!("{} templates to {}", templates.len(), dir.display()),
+            );
+            Ok(())
+        }
+    }
+}

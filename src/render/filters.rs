@@ -1,0 +1,120 @@
+//! Escaping filters, one per target language. Every spec value that lands in generated text
+//! goes through one of these (templates get them as Tera filters of the same name).
+
+use std::fmt::Write as _;
+
+/// An HCL quoted string literal, quotes included: escapes, and `${` / `%{` made literal.
+pub fn hcl_str(value: &str) -> String {
+    let mut out = String::with_capacity(value.len() + 2);
+    out.push('"');
+    let mut chars = value.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '"' => out.push_str("\\\""),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '$' | '%' if chars.peek() == Some(&'{') => {
+                out.push(c);
+                out.push(c);
+            }
+            c if c.is_control() => {
+                let _ = write!(out, "\\u{:04x}", u32::from(c));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// A POSIX shell word: single-quoted, with embedded single quotes closed and escaped.
+pub fn sh_quote(value: &str) -> String {
+    if !value.is_empty()
+        && value
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_./:=@,+".contains(c))
+    {
+        return value.to_string();
+    }
+    format!("'{}'", value.replace('\'', "'\\''"))
+}
+
+/// A YAML double-quoted scalar (quotes included), safe in any flow or block position.
+pub fn yaml_str(value: &str) -> String {
+    let mut out = String::with_capacity(value.len() + 2);
+    out.push('"');
+    for c in value.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '"' => out.push_str("\\\""),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() => {
+                let _ = write!(out, "\\u{:04x}", u32::from(c));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// Text for a Mermaid label inside `"..."`: quotes, brackets, pipes, arrows and entities made
+/// inert with Mermaid's `#code;` entity syntax; newlines become spaces.
+pub fn mermaid_label(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for c in value.chars() {
+        match c {
+            '"' => out.push_str("#quot;"),
+            '#' => out.push_str("#35;"),
+            '&' => out.push_str("#amp;"),
+            '<' => out.push_str("#lt;"),
+            '>' => out.push_str("#gt;"),
+            '[' | ']' | '{' | '}' | '(' | ')' | '|' | ';' | '`' | '%' | ':' => {
+                let _ = write!(out, "#{};", u32::from(c));
+            }
+            '\n' | '\r' | '\t' => out.push(' '),
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Text for a single-line comment in HCL, shell or YAML: no newlines, no control characters.
+pub fn comment(value: &str) -> String {
+    value
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hcl_strings_cannot_interpolate_or_break_out() {
+        assert_eq!(hcl_str(r#"x"; rm -rf ~"#), r#""x\"; rm -rf ~""#);
+        assert_eq!(hcl_str("${var.a} %{if}"), r#""$${var.a} %%{if}""#);
+        assert_eq!(hcl_str("a\\b\nc"), r#""a\\b\nc""#);
+        assert_eq!(hcl_str("$x %y"), r#""$x %y""#);
+    }
+
+    #[test]
+    fn shell_words_are_inert() {
+        assert_eq!(sh_quote("plain-name_1"), "plain-name_1");
+        assert_eq!(sh_quote("x\"; rm -rf ~"), "'x\"; rm -rf ~'");
+        assert_eq!(sh_quote("it's $(id)"), "'it'\\''s $(id)'");
+        assert_eq!(sh_quote(""), "''");
+    }
+
+    #[test]
+    fn yaml_and_mermaid() {
+        assert_eq!(yaml_str("a: b\n- c"), r#""a: b\n- c""#);
+        assert_eq!(mermaid_label("a\"-->b[x]"), "a#quot;--#gt;b#91;x#93;");
+    }
+}

@@ -1,0 +1,285 @@
+//! A formatter for the HCL archgen renders, producing what `terraform fmt` produces.
+//!
+//! Templates only need the right structure: this pass re-indents every line by bracket depth
+//! (two spaces a level), collapses blank lines, and aligns the `=` of consecutive single-line
+//! attributes the way hclwrite does. Heredocs are not supported (templates use `jsonencode`).
+
+/// Formats HCL text; the result ends with exactly one newline.
+pub fn format(input: &str) -> String {
+    let mut lines: Vec<Line> = Vec::new();
+    let mut depth: i64 = 0;
+    let mut scanner = Scanner::default();
+    for raw in input.lines() {
+        let text = raw.trim();
+        if text.is_empty() {
+            lines.push(Line {
+                indent: depth.max(0),
+                text: String::new(),
+                delta: 0,
+                in_string: scanner.in_string(),
+            });
+            continue;
+        }
+        let continuing_string = scanner.in_string();
+        let scan = scanner.scan(text);
+        let indent = if continuing_string {
+            -1
+        } else {
+            (depth - scan.leading_closers).max(0)
+        };
+        depth += scan.opens - scan.closes;
+        lines.push(Line {
+            indent,
+            text: if continuing_string {
+                raw.to_string()
+            } else {
+                text.to_string()
+            },
+            delta: scan.opens - scan.closes,
+            in_string: continuing_string,
+        });
+    }
+
+    let lines = drop_blank_lines(lines);
+    let mut out = String::with_capacity(input.len() + input.len() / 8);
+    let mut index = 0;
+    while index < lines.len() {
+        let line = &lines[index];
+        if attribute_key(line).is_none() {
+            push_line(&mut out, line, None);
+            index += 1;
+            continue;
+        }
+        // A run of single-line attributes at one indent level aligns on `=`.
+        let mut end = index;
+        while end < lines.len()
+            && lines[end].indent == line.indent
+            && attribute_key(&lines[end]).is_some()
+        {
+            end += 1;
+        }
+        let width = lines[index..end]
+            .iter()
+            .filter_map(|l| attribute_key(l).map(|(key, _)| key.chars().count()))
+            .max()
+            .unwrap_or(0);
+        for l in &lines[index..end] {
+            push_line(&mut out, l, Some(width));
+        }
+        index = end;
+    }
+    out
+}
+
+#[derive(Debug)]
+struct Line {
+    indent: i64,
+    text: String,
+    delta: i64,
+    in_string: bool,
+}
+
+/// `key = value` on one line with balanced brackets: its key and value.
+fn attribute_key(line: &Line) -> Option<(&str, &str)> {
+    if line.delta != 0 || line.in_string || line.text.is_empty() {
+        return None;
+    }
+    let text = line.text.as_str();
+    let key_end = if let Some(rest) = text.strip_prefix('"') {
+        rest.find('"')? + 2
+    } else {
+        let end = text
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-'))
+            .unwrap_or(text.len());
+        if end == 0 || !text.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_') {
+            return None;
+        }
+        end
+    };
+    let (key, rest) = text.split_at(key_end);
+    let rest = rest.trim_start();
+    let value = rest.strip_prefix('=')?;
+    if value.starts_with('=') || value.starts_with('>') {
+        return None;
+    }
+    // A closing bracket opened on the same line is fine; one that closes an outer block is not.
+    if line.text.starts_with(['}', ']', ')']) {
+        return None;
+    }
+    Some((key, value.trim()))
+}
+
+fn push_line(out: &mut String, line: &Line, width: Option<usize>) {
+    if line.text.is_empty() {
+        out.push('\n');
+        return;
+    }
+    if line.in_string {
+        out.push_str(&line.text);
+        out.push('\n');
+        return;
+    }
+    for _ in 0..line.indent {
+        out.push_str("  ");
+    }
+    match (width, attribute_key(line)) {
+        (Some(width), Some((key, value))) => {
+            out.push_str(key);
+            for _ in key.chars().count()..width {
+                out.push(' ');
+            }
+            out.push_str(" = ");
+            out.push_str(value);
+        }
+        _ => out.push_str(&line.text),
+    }
+    out.push('\n');
+}
+
+/// No leading, trailing or repeated blank lines; none right inside brackets.
+fn drop_blank_lines(lines: Vec<Line>) -> Vec<Line> {
+    let mut kept: Vec<Line> = Vec::with_capacity(lines.len());
+    for line in lines {
+        if line.text.is_empty() && !line.in_string {
+            let after_opener = kept
+                .last()
+                .is_none_or(|prev| prev.text.is_empty() || (prev.delta > 0 && !prev.in_string));
+            if after_opener {
+                continue;
+            }
+        } else if !line.in_string && line.text.starts_with(['}', ']', ')']) {
+            while kept
+                .last()
+                .is_some_and(|prev| prev.text.is_empty() && !prev.in_string)
+            {
+                kept.pop();
+            }
+        }
+        kept.push(line);
+    }
+    while kept.last().is_some_and(|prev| prev.text.is_empty()) {
+        kept.pop();
+    }
+    kept
+}
+
+#[derive(Default)]
+struct Scan {
+    opens: i64,
+    closes: i64,
+    leading_closers: i64,
+}
+
+/// Tracks strings and `${ }` / `%{ }` template interpolations across a line, so brackets
+/// inside string literals do not count.
+#[derive(Default)]
+struct Scanner {
+    /// Stack of contexts: `true` = inside a string, `false` = inside an interpolation.
+    stack: Vec<bool>,
+    /// Brace depth inside each interpolation level.
+    braces: Vec<i64>,
+}
+
+impl Scanner {
+    fn in_string(&self) -> bool {
+        self.stack.last().copied().unwrap_or(false)
+    }
+
+    fn scan(&mut self, text: &str) -> Scan {
+        let mut scan = Scan::default();
+        let mut leading = true;
+        let mut chars = text.chars().peekable();
+        while let Some(c) = chars.next() {
+            if self.in_string() {
+                match c {
+                    '\\' => {
+                        chars.next();
+                    }
+                    '"' => {
+                        self.stack.pop();
+                    }
+                    '$' | '%' if chars.peek() == Some(&'{') => {
+                        chars.next();
+                        self.stack.push(false);
+                        self.braces.push(0);
+                    }
+                    _ => {}
+                }
+                leading = false;
+                continue;
+            }
+            let in_interpolation = !self.stack.is_empty();
+            match c {
+                '"' => {
+                    self.stack.push(true);
+                    leading = false;
+                }
+                '#' if !in_interpolation => break,
+                '/' if !in_interpolation && chars.peek() == Some(&'/') => break,
+                '{' | '[' | '(' => {
+                    if in_interpolation && c == '{' {
+                        if let Some(b) = self.braces.last_mut() {
+                            *b += 1;
+                        }
+                    } else if !in_interpolation {
+                        scan.opens += 1;
+                    }
+                    leading = false;
+                }
+                '}' | ']' | ')' => {
+                    if in_interpolation && c == '}' {
+                        if self.braces.last().copied().unwrap_or(0) == 0 {
+                            self.braces.pop();
+                            self.stack.pop();
+                        } else if let Some(b) = self.braces.last_mut() {
+                            *b -= 1;
+                        }
+                    } else if !in_interpolation {
+                        scan.closes += 1;
+                        if leading {
+                            scan.leading_closers += 1;
+                        }
+                    }
+                }
+                c if c.is_whitespace() => {}
+                _ => leading = false,
+            }
+        }
+        scan
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::format;
+
+    #[test]
+    fn aligns_consecutive_attributes_and_breaks_at_blocks() {
+        let input = "resource \"a\" \"b\" {\nname = \"x\"\ninstance_type = \"t3\"\ntags = {\nName = \"n\"\n}\nx = 1\n\n\n}\n";
+        let expected = "resource \"a\" \"b\" {\n  name          = \"x\"\n  instance_type = \"t3\"\n  tags = {\n    Name = \"n\"\n  }\n  x = 1\n}\n";
+        assert_eq!(format(input), expected);
+    }
+
+    #[test]
+    fn brackets_inside_strings_do_not_count() {
+        let input = "locals {\na = \"{[(\"\nb = \"${var.x == \"}\" ? 1 : 2}\"\n}\n";
+        let expected = "locals {\n  a = \"{[(\"\n  b = \"${var.x == \"}\" ? 1 : 2}\"\n}\n";
+        assert_eq!(format(input), expected);
+    }
+
+    #[test]
+    fn closing_lines_dedent_and_blank_lines_collapse() {
+        let input = "\n\na {\n\n  b = [\n\"x\",\n  ]\n\n}\n\n\nc {}\n";
+        let expected = "a {\n  b = [\n    \"x\",\n  ]\n}\n\nc {}\n";
+        assert_eq!(format(input), expected);
+    }
+
+    #[test]
+    fn comments_keep_their_place() {
+        let input = "a {\n#checkov:skip=CKV_X:reason {\nb = 1\n}\n";
+        assert_eq!(
+            format(input),
+            "a {\n  #checkov:skip=CKV_X:reason {\n  b = 1\n}\n"
+        );
+    }
+}

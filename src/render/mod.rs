@@ -1,0 +1,195 @@
+//! Render stage: a [`Deployment`] through Tera templates into an [`OutputTree`].
+//!
+//! Input: one deployment per provider and the [`Templates`]. Output: an [`OutputTree`] (path ->
+//! text), every `.tf` formatted like `terraform fmt` and re-parsed with hcl-rs. No I/O except
+//! reading `--templates-dir` once in [`Templates::load`].
+
+pub mod filters;
+pub mod hclfmt;
+mod terraform;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use include_dir::{Dir, include_dir};
+use serde_json::Value;
+use tera::{Context, Kwargs, State, Tera};
+
+use crate::catalog::Deployment;
+
+pub use terraform::render_terraform;
+
+/// Diagram tiers (seed 000's lanes) and the Terraform file each tier's components go to.
+pub const TIERS: [&str; 5] = ["edge", "compute", "data", "integration", "operations"];
+
+static EMBEDDED: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/templates");
+
+/// Generated files: relative path -> contents. A pure value; `outputs` writes or checks it.
+pub type OutputTree = BTreeMap<String, String>;
+
+/// A template problem (an archgen bug when the template is built in).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TemplateError {
+    /// Template name.
+    pub template: String,
+    /// What went wrong, with Tera's location.
+    pub message: String,
+    /// Whether the template came from `--templates-dir`.
+    pub overridden: bool,
+}
+
+impl std::fmt::Display for TemplateError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "template `{}`: {}", self.template, self.message)?;
+        if self.overridden {
+            write!(
+                f,
+                "\n  help: check your override of `{}` in --templates-dir",
+                self.template
+            )
+        } else {
+            write!(
+                f,
+                "\n  help: this is a bug in archgen's built-in templates; please report it"
+            )
+        }
+    }
+}
+
+/// The template set: built-in templates with `--templates-dir` files laid over them.
+pub struct Templates {
+    tera: Tera,
+    /// Names of templates replaced or added from disk.
+    pub overridden: Vec<String>,
+}
+
+/// Every built-in template: (name, text).
+pub fn builtin_templates() -> Vec<(String, &'static str)> {
+    let mut out = Vec::new();
+    collect(&EMBEDDED, &mut out);
+    out.sort();
+    out
+}
+
+fn collect(dir: &'static Dir<'static>, out: &mut Vec<(String, &'static str)>) {
+    for file in dir.files() {
+        if let Some(text) = file.contents_utf8() {
+            out.push((file.path().to_string_lossy().replace('\\', "/"), text));
+        }
+    }
+    for sub in dir.dirs() {
+        collect(sub, out);
+    }
+}
+
+impl Templates {
+    /// Loads the built-in templates, then every file under `override_dir` (same name wins).
+    pub fn load(override_dir: Option<&Path>) -> Result<Self, TemplateError> {
+        let mut tera = Tera::default();
+        tera.autoescape_on(Vec::<&str>::new());
+        register_filters(&mut tera);
+        let builtin = builtin_templates();
+        tera.add_raw_templates(builtin.iter().map(|(n, t)| (n.as_str(), *t)))
+            .map_err(|err| TemplateError {
+                template: "<builtin>".into(),
+                message: error_chain(&err),
+                overridden: false,
+            })?;
+        let mut overridden = Vec::new();
+        if let Some(dir) = override_dir {
+            let mut files = Vec::new();
+            walk(dir, dir, &mut files).map_err(|err| TemplateError {
+                template: dir.display().to_string(),
+                message: err.to_string(),
+                overridden: true,
+            })?;
+            files.sort();
+            for (name, text) in files {
+                tera.add_raw_template(&name, &text)
+                    .map_err(|err| TemplateError {
+                        template: name.clone(),
+                        message: error_chain(&err),
+                        overridden: true,
+                    })?;
+                overridden.push(name);
+            }
+        }
+        Ok(Self { tera, overridden })
+    }
+
+    /// Whether a template exists.
+    pub fn contains(&self, name: &str) -> bool {
+        self.tera.contains_template(name)
+    }
+
+    /// Renders one template with a JSON context.
+    pub fn render(&self, name: &str, context: &Value) -> Result<String, TemplateError> {
+        let fail = |message: String| TemplateError {
+            template: name.to_string(),
+            message,
+            overridden: self.overridden.iter().any(|o| o == name),
+        };
+        let context = Context::from_serialize(context).map_err(|e| fail(error_chain(&e)))?;
+        self.tera
+            .render(name, &context)
+            .map_err(|e| fail(error_chain(&e)))
+    }
+}
+
+fn walk(root: &Path, dir: &Path, out: &mut Vec<(String, String)>) -> std::io::Result<()> {
+    let mut entries: Vec<_> = std::fs::read_dir(dir)?.collect::<Result<_, _>>()?;
+    entries.sort_by_key(std::fs::DirEntry::path);
+    for entry in entries {
+        let path = entry.path();
+        if path.is_dir() {
+            walk(root, &path, out)?;
+        } else {
+            let name = path
+                .strip_prefix(root)
+                .unwrap_or(&path)
+                .to_string_lossy()
+                .replace('\\', "/");
+            out.push((name, std::fs::read_to_string(&path)?));
+        }
+    }
+    Ok(())
+}
+
+fn error_chain(err: &dyn std::error::Error) -> String {
+    let mut message = err.to_string();
+    let mut source = err.source();
+    while let Some(inner) = source {
+        message.push_str("\n  caused by: ");
+        message.push_str(&inner.to_string());
+        source = inner.source();
+    }
+    message
+}
+
+fn register_filters(tera: &mut Tera) {
+    tera.register_filter("hcl_str", |s: &str, _: Kwargs, _: &State| {
+        filters::hcl_str(s)
+    });
+    tera.register_filter("sh_quote", |s: &str, _: Kwargs, _: &State| {
+        filters::sh_quote(s)
+    });
+    tera.register_filter("yaml_str", |s: &str, _: Kwargs, _: &State| {
+        filters::yaml_str(s)
+    });
+    tera.register_filter("mermaid_label", |s: &str, _: Kwargs, _: &State| {
+        filters::mermaid_label(s)
+    });
+    tera.register_filter("comment", |s: &str, _: Kwargs, _: &State| {
+        filters::comment(s)
+    });
+}
+
+/// Renders every artifact of one deployment, under `<provider>/`.
+pub fn render(
+    deployment: &Deployment<'_>,
+    templates: &Templates,
+) -> Result<OutputTree, TemplateError> {
+    let mut tree = OutputTree::new();
+    render_terraform(deployment, templates, &mut tree)?;
+    Ok(tree)
+}

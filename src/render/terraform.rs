@@ -1,0 +1,438 @@
+//! Terraform per provider: versions, providers, backend, foundation, one file per tier,
+//! variables, outputs and per-environment values.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use serde_json::{Value, json};
+
+use super::filters::hcl_str;
+use super::{OutputTree, TIERS, TemplateError, Templates, hclfmt};
+use crate::catalog::Deployment;
+use crate::catalog::resolve::Placement;
+use crate::spec::model::Scalar;
+
+/// A Terraform value for a scalar.
+fn hcl_scalar(value: &Scalar) -> String {
+    match value {
+        Scalar::Bool(b) => b.to_string(),
+        Scalar::Int(i) => i.to_string(),
+        Scalar::Float(f) => f.to_string(),
+        Scalar::Str(s) => hcl_str(s),
+    }
+}
+
+/// A Terraform value for any JSON value (catalog variable defaults).
+fn hcl_json(value: &Value) -> String {
+    match value {
+        Value::Null => "null".into(),
+        Value::Bool(b) => b.to_string(),
+        Value::Number(n) => n.to_string(),
+        Value::String(s) => hcl_str(s),
+        Value::Array(items) => format!(
+            "[{}]",
+            items.iter().map(hcl_json).collect::<Vec<_>>().join(", ")
+        ),
+        Value::Object(map) => {
+            if map.is_empty() {
+                return "{}".into();
+            }
+            let body: Vec<String> = map
+                .iter()
+                .map(|(k, v)| format!("{} = {}", hcl_str(k), hcl_json(v)))
+                .collect();
+            format!("{{\n{}\n}}", body.join("\n"))
+        }
+    }
+}
+
+fn hcl_type(value: &Scalar) -> &'static str {
+    match value {
+        Scalar::Bool(_) => "bool",
+        Scalar::Int(_) | Scalar::Float(_) => "number",
+        Scalar::Str(_) => "string",
+    }
+}
+
+/// The link view of a placement that other templates see.
+fn link(placement: &Placement, protocol: &str, label: &str) -> Value {
+    json!({
+        "id": placement.component.id,
+        "name": placement.name,
+        "slug": placement.slug,
+        "compact": placement.compact,
+        "function": placement.component.function,
+        "tier": placement.component.tier,
+        "stage": placement.meta.stage,
+        "service": placement.implementation.service,
+        "label_hcl": hcl_str(&placement.component.label),
+        "connection_label_hcl": hcl_str(label),
+        "protocol": protocol,
+        "exports": placement.exports,
+    })
+}
+
+/// The context every Terraform template gets.
+pub(crate) fn base_context(deployment: &Deployment<'_>) -> Value {
+    let spec = &deployment.graph.spec;
+    let mut functions: Vec<&str> = deployment
+        .placements
+        .iter()
+        .map(|p| p.component.function.as_str())
+        .collect();
+    functions.sort_unstable();
+    functions.dedup();
+    json!({
+        "spec": {
+            "name": spec.name,
+            "slug": spec.name,
+            "description_hcl": hcl_str(&spec.description),
+        },
+        "provider": {
+            "id": deployment.provider.as_str(),
+            "title": deployment.provider.title(),
+            "region": deployment.target.region,
+            "secondary_region": deployment.target.secondary_region,
+            "project": deployment.target.project,
+        },
+        "environments": spec.environments.keys().collect::<Vec<_>>(),
+        "components": deployment.placements.iter().map(|p| link(p, "", "")).collect::<Vec<_>>(),
+        "functions_used": functions,
+    })
+}
+
+fn component_context(deployment: &Deployment<'_>, placement: &Placement, base: &Value) -> Value {
+    let spec = &deployment.graph.spec;
+    let id = placement.component.id.as_str();
+    let parent = placement
+        .component
+        .attached_to
+        .as_deref()
+        .and_then(|p| deployment.placement(p))
+        .map(|p| link(p, "", ""));
+    let children: Vec<Value> = deployment
+        .placements
+        .iter()
+        .filter(|p| p.component.attached_to.as_deref() == Some(id))
+        .map(|p| link(p, "", ""))
+        .collect();
+    let outgoing: Vec<Value> = spec
+        .connections
+        .iter()
+        .filter(|c| c.from == id)
+        .filter_map(|c| {
+            deployment
+                .placement(&c.to)
+                .map(|p| link(p, &c.protocol, &c.label))
+        })
+        .collect();
+    let incoming: Vec<Value> = spec
+        .connections
+        .iter()
+        .filter(|c| c.to == id)
+        .filter_map(|c| {
+            deployment
+                .placement(&c.from)
+                .map(|p| link(p, &c.protocol, &c.label))
+        })
+        .collect();
+    let mut context = base.clone();
+    context["c"] = json!({
+        "id": placement.component.id,
+        "name": placement.name,
+        "slug": placement.slug,
+        "compact": placement.compact,
+        "label_hcl": hcl_str(&placement.component.label),
+        "description_hcl": hcl_str(&placement.component.description),
+        "function": placement.component.function,
+        "tier": placement.component.tier,
+        "stage": placement.meta.stage,
+        "service": placement.implementation.service,
+        "status": placement.implementation.status.as_str(),
+        "sized": placement.implementation.is_sized(),
+        "size_var": format!("var.{}_size", placement.name),
+        "usage": placement.component.usage,
+        "exports": placement.exports,
+        "parent": parent,
+        "children": children,
+        "outgoing": outgoing,
+        "incoming": incoming,
+    });
+    context
+}
+
+/// One Terraform variable.
+struct Variable {
+    name: String,
+    type_expr: String,
+    description: String,
+    sensitive: bool,
+    validation: Option<(String, String)>,
+    /// Environment -> value (HCL); absent = not written to tfvars.
+    values: BTreeMap<String, String>,
+}
+
+fn variables(deployment: &Deployment<'_>) -> Vec<Variable> {
+    let spec = &deployment.graph.spec;
+    let envs: Vec<&String> = spec.environments.keys().collect();
+    let every_env = |value: String| -> BTreeMap<String, String> {
+        envs.iter().map(|e| ((*e).clone(), value.clone())).collect()
+    };
+    let env_list = envs
+        .iter()
+        .map(|e| hcl_str(e))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let mut out = vec![
+        Variable {
+            name: "project".into(),
+            type_expr: "string".into(),
+            description: "Name prefix of every resource (the spec's name).".into(),
+            sensitive: false,
+            validation: Some((
+                "can(regex(\"^[a-z][a-z0-9-]{0,39}$\", var.project))".into(),
+                "project must be lower-case letters, digits and -, starting with a letter.".into(),
+            )),
+            values: every_env(hcl_str(&spec.name)),
+        },
+        Variable {
+            name: "environment".into(),
+            type_expr: "string".into(),
+            description: "Deployment environment; selects sizes through environments/<env>.tfvars."
+                .into(),
+            sensitive: false,
+            validation: Some((
+                format!("contains([{env_list}], var.environment)"),
+                format!(
+                    "environment must be one of: {}.",
+                    envs.iter()
+                        .map(|e| e.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            )),
+            values: envs.iter().map(|e| ((*e).clone(), hcl_str(e))).collect(),
+        },
+        Variable {
+            name: "region".into(),
+            type_expr: "string".into(),
+            description: format!("Primary {} region.", deployment.provider.title()),
+            sensitive: false,
+            validation: None,
+            values: every_env(hcl_str(&deployment.target.region)),
+        },
+    ];
+    if let Some(secondary) = &deployment.target.secondary_region {
+        out.push(Variable {
+            name: "secondary_region".into(),
+            type_expr: "string".into(),
+            description: format!(
+                "Secondary {} region for replicas and failover.",
+                deployment.provider.title()
+            ),
+            sensitive: false,
+            validation: None,
+            values: every_env(hcl_str(secondary)),
+        });
+    }
+    out.push(Variable {
+        name: "tags".into(),
+        type_expr: "map(string)".into(),
+        description: "Extra tags / labels applied to every resource.".into(),
+        sensitive: false,
+        validation: None,
+        values: BTreeMap::new(),
+    });
+    for (name, def) in &deployment.variables {
+        let value = match (&def.value, def.from.as_deref()) {
+            (Some(value), _) => Some(hcl_json(value)),
+            (None, Some("project")) => deployment.target.project.as_deref().map(hcl_str),
+            (None, Some("region")) => Some(hcl_str(&deployment.target.region)),
+            (None, Some("secondary_region")) => {
+                deployment.target.secondary_region.as_deref().map(hcl_str)
+            }
+            _ => None,
+        };
+        out.push(Variable {
+            name: name.clone(),
+            type_expr: def.type_expr.clone(),
+            description: def.description.clone(),
+            sensitive: def.sensitive,
+            validation: None,
+            values: value.map(every_env).unwrap_or_default(),
+        });
+    }
+    for placement in &deployment.placements {
+        let Some(first) = placement.params.values().next() else {
+            continue;
+        };
+        let fields: Vec<String> = first
+            .iter()
+            .map(|(k, v)| format!("{k} = {}", hcl_type(v)))
+            .collect();
+        let values = placement
+            .params
+            .iter()
+            .map(|(env, params)| {
+                let body: Vec<String> = params
+                    .iter()
+                    .map(|(k, v)| format!("{k} = {}", hcl_scalar(v)))
+                    .collect();
+                (env.clone(), format!("{{\n{}\n}}", body.join("\n")))
+            })
+            .collect();
+        let tiers: Vec<String> = placement
+            .tiers
+            .iter()
+            .map(|(env, tier)| format!("{env}: {tier}"))
+            .collect();
+        out.push(Variable {
+            name: format!("{}_size", placement.name),
+            type_expr: format!("object({{\n{}\n}})", fields.join("\n")),
+            description: format!(
+                "Size of {} ({} on {}); per environment: {}.",
+                placement.name,
+                placement.component.function,
+                placement.implementation.service,
+                tiers.join(", ")
+            ),
+            sensitive: false,
+            validation: None,
+            values,
+        });
+    }
+    out
+}
+
+/// Renders `<provider>/terraform/**` into `tree`.
+pub fn render_terraform(
+    deployment: &Deployment<'_>,
+    templates: &Templates,
+    tree: &mut OutputTree,
+) -> Result<(), TemplateError> {
+    let provider = deployment.provider.as_str();
+    let base_dir = format!("{provider}/terraform");
+    let base = base_context(deployment);
+    let mut files: BTreeMap<String, String> = BTreeMap::new();
+
+    for file in ["versions.tf", "providers.tf", "backend.tf", "main.tf"] {
+        let name = format!("terraform/{provider}/{file}.tera");
+        files.insert(file.to_string(), templates.render(&name, &base)?);
+    }
+
+    for tier in TIERS {
+        let mut text = String::new();
+        for placement in deployment
+            .placements
+            .iter()
+            .filter(|p| p.component.tier == tier)
+        {
+            let template = placement
+                .implementation
+                .template
+                .clone()
+                .unwrap_or_else(|| placement.component.function.clone());
+            let name = format!("terraform/{provider}/components/{template}.tf.tera");
+            let context = component_context(deployment, placement, &base);
+            let _ = writeln!(
+                text,
+                "# {} ({}): {}\n",
+                placement.name,
+                placement.component.function,
+                super::filters::comment(&placement.implementation.service)
+            );
+            text.push_str(&templates.render(&name, &context)?);
+            text.push_str("\n\n");
+        }
+        if !text.is_empty() {
+            files.insert(format!("{tier}.tf"), text);
+        }
+    }
+
+    let variables = variables(deployment);
+    let mut variables_tf = String::new();
+    for variable in &variables {
+        let _ = writeln!(variables_tf, "variable \"{}\" {{", variable.name);
+        let _ = writeln!(
+            variables_tf,
+            "description = {}",
+            hcl_str(&variable.description)
+        );
+        let _ = writeln!(variables_tf, "type = {}", variable.type_expr);
+        if variable.name == "tags" {
+            variables_tf.push_str("default = {}\n");
+        }
+        if variable.sensitive {
+            variables_tf.push_str("sensitive = true\n");
+        }
+        if let Some((condition, message)) = &variable.validation {
+            let _ = writeln!(
+                variables_tf,
+                "\nvalidation {{\ncondition = {condition}\nerror_message = {}\n}}",
+                hcl_str(message)
+            );
+        }
+        variables_tf.push_str("}\n\n");
+    }
+    files.insert("variables.tf".into(), variables_tf);
+
+    let mut outputs_tf = String::new();
+    for placement in &deployment.placements {
+        for (key, export) in &placement.implementation.exports {
+            if !export.output {
+                continue;
+            }
+            let _ = writeln!(outputs_tf, "output \"{}_{key}\" {{", placement.name);
+            let description = if export.description.is_empty() {
+                format!("{key} of {}", placement.name)
+            } else {
+                format!("{} ({})", export.description, placement.name)
+            };
+            let _ = writeln!(outputs_tf, "description = {}", hcl_str(&description));
+            let _ = writeln!(outputs_tf, "value = {}", placement.exports[key]);
+            if export.sensitive {
+                outputs_tf.push_str("sensitive = true\n");
+            }
+            outputs_tf.push_str("}\n\n");
+        }
+    }
+    if !outputs_tf.is_empty() {
+        files.insert("outputs.tf".into(), outputs_tf);
+    }
+
+    for env in deployment.graph.spec.environments.keys() {
+        let mut tfvars = String::new();
+        for variable in &variables {
+            if let Some(value) = variable.values.get(env) {
+                let _ = writeln!(tfvars, "{} = {value}", variable.name);
+            }
+        }
+        files.insert(format!("environments/{env}.tfvars"), tfvars);
+        let context = {
+            let mut c = base.clone();
+            c["environment"] = Value::String(env.clone());
+            c
+        };
+        let backend = format!("terraform/{provider}/backend.hcl.tera");
+        if templates.contains(&backend) {
+            files.insert(
+                format!("environments/{env}.backend.hcl"),
+                templates.render(&backend, &context)?,
+            );
+        }
+    }
+
+    for (file, text) in files {
+        let path = format!("{base_dir}/{file}");
+        let formatted = hclfmt::format(&text);
+        if let Err(err) = hcl::parse(&formatted) {
+            return Err(TemplateError {
+                template: path,
+                message: format!("generated HCL does not parse: {err}"),
+                overridden: !templates.overridden.is_empty(),
+            });
+        }
+        tree.insert(path, formatted);
+    }
+    Ok(())
+}

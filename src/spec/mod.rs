@@ -1,0 +1,157 @@
+//! Spec stage: load a YAML spec and validate it against the catalog.
+//!
+//! Input: a file path. Output: a [`ValidSpec`] (every reference resolved, every size and SKU
+//! known), or a [`Report`] listing every problem at once, each pointing into the file.
+
+pub mod model;
+mod validate;
+pub mod yaml;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use crate::catalog::Provider;
+use crate::diagnostics::{Diagnostic, Report, Source, Span};
+pub use model::SpecFile;
+pub use validate::validate;
+
+/// A parsed spec and the text it came from.
+#[derive(Debug, Clone)]
+pub struct SourcedSpec {
+    /// The file, for diagnostics.
+    pub source: Source,
+    /// The parsed document.
+    pub file: SpecFile,
+}
+
+/// Reads and parses a spec file. `display_name` is what diagnostics call it.
+pub fn load(path: &Path) -> Result<SourcedSpec, Report> {
+    let display_name = path.display().to_string();
+    let text = std::fs::read_to_string(path).map_err(|err| {
+        Report::new(
+            Source::new(display_name.clone(), ""),
+            vec![Diagnostic::error(
+                "archgen::io",
+                format!("cannot read {display_name}: {err}"),
+                None,
+            )],
+        )
+    })?;
+    parse(&display_name, &text)
+}
+
+/// Parses spec text (no I/O).
+pub fn parse(name: &str, text: &str) -> Result<SourcedSpec, Report> {
+    let source = Source::new(name, text);
+    match yaml::parse::<SpecFile>(text) {
+        Ok(file) => Ok(SourcedSpec { source, file }),
+        Err(diagnostic) => Err(Report::new(source, vec![diagnostic])),
+    }
+}
+
+/// A spec that passed validation: the stage output every later stage starts from.
+#[derive(Debug, Clone)]
+pub struct ValidSpec {
+    /// The file, for later diagnostics (warnings at resolve time).
+    pub source: Source,
+    /// Name (validated slug).
+    pub name: String,
+    /// Description.
+    pub description: String,
+    /// Targeted providers and their settings.
+    pub providers: BTreeMap<Provider, ProviderTarget>,
+    /// Environment name -> default size tier.
+    pub environments: BTreeMap<String, String>,
+    /// Actors, in spec order.
+    pub actors: Vec<ActorSpec>,
+    /// Components, in spec order.
+    pub components: Vec<ComponentSpec>,
+    /// Connections, in spec order.
+    pub connections: Vec<ConnectionSpec>,
+    /// Flows, in spec order.
+    pub flows: Vec<FlowSpec>,
+    /// Warnings found while validating.
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// One targeted provider.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProviderTarget {
+    /// Primary region.
+    pub region: String,
+    /// Secondary region, if any.
+    pub secondary_region: Option<String>,
+    /// GCP project id.
+    pub project: Option<String>,
+}
+
+/// An actor.
+#[derive(Debug, Clone)]
+pub struct ActorSpec {
+    /// Id.
+    pub id: String,
+    /// Display name.
+    pub label: String,
+}
+
+/// A validated component.
+#[derive(Debug, Clone)]
+pub struct ComponentSpec {
+    /// Id (`[a-z][a-z0-9_]*`).
+    pub id: String,
+    /// Display name (free text; escape before use).
+    pub label: String,
+    /// Description (free text).
+    pub description: String,
+    /// Catalog function.
+    pub function: String,
+    /// Diagram tier.
+    pub tier: String,
+    /// Environment -> size tier.
+    pub sizes: BTreeMap<String, String>,
+    /// Provider -> pinned parameters.
+    pub overrides: BTreeMap<Provider, BTreeMap<String, model::Scalar>>,
+    /// Usage assumptions (name -> value), only those given.
+    pub usage: BTreeMap<String, f64>,
+    /// Parent component id.
+    pub attached_to: Option<String>,
+    /// Explicit dependencies.
+    pub depends_on: Vec<String>,
+    /// Span of the id, for diagnostics.
+    pub span: Span,
+}
+
+/// A validated connection.
+#[derive(Debug, Clone)]
+pub struct ConnectionSpec {
+    /// From id.
+    pub from: String,
+    /// To id.
+    pub to: String,
+    /// Label (free text).
+    pub label: String,
+    /// Protocol (free text).
+    pub protocol: String,
+    /// Whether replies flow back as well.
+    pub two_way: bool,
+    /// Span of `from`.
+    pub span: Span,
+}
+
+/// A validated flow.
+#[derive(Debug, Clone)]
+pub struct FlowSpec {
+    /// Id.
+    pub id: String,
+    /// Display name.
+    pub label: String,
+    /// Steps (from, to, message).
+    pub steps: Vec<(String, String, String)>,
+}
+
+impl ValidSpec {
+    /// A component by id.
+    pub fn component(&self, id: &str) -> Option<&ComponentSpec> {
+        self.components.iter().find(|c| c.id == id)
+    }
+}

@@ -1,0 +1,151 @@
+//! The only module that names the YAML crate (serde-saphyr). Swapping it is a one-file change.
+//!
+//! [`Sp<T>`] carries the byte span of a value so semantic errors can point at it; [`parse`]
+//! turns a syntax or type error into a located [`Diagnostic`].
+
+use std::cmp::Ordering;
+use std::hash::{Hash, Hasher};
+
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use crate::diagnostics::{Diagnostic, Span};
+
+/// A value with the byte span it was read from.
+#[derive(Debug, Clone)]
+pub struct Sp<T> {
+    /// The value.
+    pub value: T,
+    /// Where it was written.
+    pub span: Span,
+}
+
+impl<T> Sp<T> {
+    /// A value with a span (for tests and synthesized values).
+    pub const fn new(value: T, span: Span) -> Self {
+        Self { value, span }
+    }
+}
+
+impl<T> std::ops::Deref for Sp<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.value
+    }
+}
+
+impl<T: PartialEq> PartialEq for Sp<T> {
+    fn eq(&self, other: &Self) -> bool {
+        self.value == other.value
+    }
+}
+impl<T: Eq> Eq for Sp<T> {}
+impl<T: PartialOrd> PartialOrd for Sp<T> {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        self.value.partial_cmp(&other.value)
+    }
+}
+impl<T: Ord> Ord for Sp<T> {
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.value.cmp(&other.value)
+    }
+}
+impl<T: Hash> Hash for Sp<T> {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.value.hash(state);
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Sp<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let spanned = serde_saphyr::Spanned::<T>::deserialize(deserializer)?;
+        let span = spanned.referenced.span();
+        let offset = usize::try_from(span.byte_offset().unwrap_or(0)).unwrap_or(0);
+        let len = usize::try_from(span.byte_len().unwrap_or(0)).unwrap_or(0);
+        Ok(Self {
+            value: spanned.value,
+            span: Span::new(offset, len),
+        })
+    }
+}
+
+impl<T: Serialize> Serialize for Sp<T> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.value.serialize(serializer)
+    }
+}
+
+impl<T: schemars::JsonSchema> schemars::JsonSchema for Sp<T> {
+    fn inline_schema() -> bool {
+        T::inline_schema()
+    }
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        T::schema_name()
+    }
+    fn schema_id() -> std::borrow::Cow<'static, str> {
+        T::schema_id()
+    }
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        T::json_schema(generator)
+    }
+}
+
+/// Parses YAML text into `T`; a syntax or type error becomes one located diagnostic.
+pub fn parse<T: DeserializeOwned>(text: &str) -> Result<T, Diagnostic> {
+    serde_saphyr::from_str::<T>(text).map_err(|err| to_diagnostic(&err, text))
+}
+
+fn to_diagnostic(err: &serde_saphyr::Error, text: &str) -> Diagnostic {
+    let span = err.location().map(|location| {
+        let span = location.span();
+        let offset = usize::try_from(span.byte_offset().unwrap_or(0)).unwrap_or(0);
+        let len = usize::try_from(span.byte_len().unwrap_or(0)).unwrap_or(0);
+        Span::new(
+            offset.min(text.len()),
+            len.max(1).min(text.len().saturating_sub(offset)),
+        )
+    });
+    let mut message = err.to_string();
+    // The location is shown by the report itself.
+    if let Some(index) = message.find(" at line ") {
+        message.truncate(index);
+    }
+    let mut message = message.lines().next().unwrap_or("invalid YAML").to_string();
+    // serde-saphyr prefixes "error: line N column M: "; the report shows the position itself.
+    if let Some(rest) = message.strip_prefix("error: ") {
+        message = rest.to_string();
+    }
+    if message.starts_with("line ")
+        && let Some(index) = message.find(": ")
+    {
+        message = message[index + 2..].to_string();
+    }
+    let (code, help) = classify(&message);
+    Diagnostic::error(code, message, span)
+        .with_label("here")
+        .with_help_opt(help)
+}
+
+/// Picks a stable code and a help line for serde-saphyr's message.
+fn classify(message: &str) -> (&'static str, Option<String>) {
+    if message.contains("unknown field") {
+        let help = message.find("expected one of").map(|i| {
+            format!(
+                "allowed fields: {}",
+                &message[i + "expected one of ".len()..]
+            )
+        });
+        ("archgen::spec::unknown_field", help)
+    } else if message.contains("duplicate") {
+        (
+            "archgen::spec::duplicate_key",
+            Some("each key may appear once in a mapping".into()),
+        )
+    } else if message.contains("missing field") {
+        ("archgen::spec::missing_field", None)
+    } else if message.contains("invalid type") || message.contains("invalid value") {
+        ("archgen::spec::wrong_type", None)
+    } else {
+        ("archgen::spec::yaml_syntax", None)
+    }
+}
