@@ -65,7 +65,15 @@ fn print_failure(failure: &Failure, printer: Printer) {
 /// The JSON Schema of the spec format, pretty-printed with a trailing newline.
 pub fn schema_json() -> String {
     let schema = schemars::schema_for!(spec::SpecFile);
-    let mut text = serde_json::to_string_pretty(&schema).unwrap_or_default();
+    let mut value = serde_json::to_value(&schema).unwrap_or_default();
+    // The function list is catalog data: offer it to editors as an enum.
+    if let Ok(catalog) = catalog::load(None) {
+        let functions: Vec<&String> = catalog.functions.keys().collect();
+        if let Some(function) = value.pointer_mut("/$defs/Component/properties/function") {
+            function["enum"] = json!(functions);
+        }
+    }
+    let mut text = serde_json::to_string_pretty(&value).unwrap_or_default();
     text.push('\n');
     text
 }

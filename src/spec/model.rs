@@ -66,6 +66,7 @@ pub struct ProviderSettings {
 #[serde(deny_unknown_fields)]
 pub struct Environment {
     /// Default size tier of every sized component: `small`, `medium`, `large` or `xlarge`.
+    #[schemars(extend("enum" = ["small", "medium", "large", "xlarge"]))]
     pub size: Sp<String>,
 }
 
@@ -93,8 +94,10 @@ pub struct Component {
     /// What it is for (free text).
     pub description: Option<String>,
     /// Diagram tier, overriding the function's: `edge`, `compute`, `data`, `integration`, `operations`.
+    #[schemars(extend("enum" = ["edge", "compute", "data", "integration", "operations"]))]
     pub tier: Option<Sp<String>>,
     /// Size tier for every environment, overriding the environment's default.
+    #[schemars(extend("enum" = ["small", "medium", "large", "xlarge"]))]
     pub size: Option<Sp<String>>,
     /// Per-environment settings, keyed by environment name.
     #[serde(default)]
@@ -118,6 +121,7 @@ pub struct Component {
 #[serde(deny_unknown_fields)]
 pub struct ComponentEnvironment {
     /// Size tier in this environment.
+    #[schemars(extend("enum" = ["small", "medium", "large", "xlarge"]))]
     pub size: Option<Sp<String>>,
 }
 
@@ -195,6 +199,7 @@ pub struct Connection {
     /// Protocol, e.g. `https`, `postgres`, `redis`, `amqp`.
     pub protocol: Option<String>,
     /// `one_way` (default) or `two_way`.
+    #[schemars(extend("enum" = ["one_way", "two_way"]))]
     pub direction: Option<Sp<String>>,
 }
 

@@ -98,12 +98,16 @@ pub fn parse<T: DeserializeOwned>(text: &str) -> Result<T, Diagnostic> {
 fn to_diagnostic(err: &serde_saphyr::Error, text: &str) -> Diagnostic {
     let span = err.location().map(|location| {
         let span = location.span();
-        let offset = usize::try_from(span.byte_offset().unwrap_or(0)).unwrap_or(0);
+        let from_lines = offset_of(text, location.line(), location.column());
+        let offset = match span.byte_offset() {
+            Some(offset) if offset > 0 || location.line() <= 1 => {
+                usize::try_from(offset).unwrap_or(from_lines)
+            }
+            _ => from_lines,
+        };
+        let offset = offset.min(text.len());
         let len = usize::try_from(span.byte_len().unwrap_or(0)).unwrap_or(0);
-        Span::new(
-            offset.min(text.len()),
-            len.max(1).min(text.len().saturating_sub(offset)),
-        )
+        Span::new(offset, len.max(1).min(text.len().saturating_sub(offset)))
     });
     let mut message = err.to_string();
     // The location is shown by the report itself.
@@ -148,4 +152,21 @@ fn classify(message: &str) -> (&'static str, Option<String>) {
     } else {
         ("archgen::spec::yaml_syntax", None)
     }
+}
+
+/// Byte offset of a 1-based line and column (column in characters).
+fn offset_of(text: &str, line: u64, column: u64) -> usize {
+    let mut offset = 0;
+    for (index, current) in text.split_inclusive('\n').enumerate() {
+        if index as u64 + 1 == line {
+            let skip = usize::try_from(column.saturating_sub(1)).unwrap_or(0);
+            return offset
+                + current
+                    .char_indices()
+                    .nth(skip)
+                    .map_or(current.len(), |(i, _)| i);
+        }
+        offset += current.len();
+    }
+    text.len()
 }

@@ -1,0 +1,65 @@
+//! Helpers shared by the integration tests.
+
+#![allow(dead_code, unreachable_pub)]
+
+use std::path::{Path, PathBuf};
+
+use archgen::catalog::{self, Catalog};
+use archgen::render::{OutputTree, Templates};
+use archgen::{GenerateOptions, spec};
+
+/// The repository root.
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Every example directory name, sorted.
+pub fn examples() -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(root().join("examples"))
+        .expect("examples/")
+        .filter_map(Result::ok)
+        .filter(|e| e.path().join("archgen.yaml").is_file())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+/// The built-in catalog.
+pub fn catalog() -> Catalog {
+    catalog::load(None).unwrap_or_else(|report| panic!("{}", report.render(false)))
+}
+
+/// The built-in templates.
+pub fn templates() -> Templates {
+    Templates::load(None).unwrap_or_else(|err| panic!("{err}"))
+}
+
+/// Generates a spec file in memory, panicking with the rendered diagnostics on failure.
+pub fn generate_path(path: &Path) -> OutputTree {
+    let sourced = spec::load(path).unwrap_or_else(|r| panic!("{}", r.render(false)));
+    match archgen::generate(
+        &sourced,
+        &catalog(),
+        &templates(),
+        &GenerateOptions::default(),
+    ) {
+        Ok(generated) => generated.tree,
+        Err(archgen::Failure::Invalid(report)) => panic!("{}", report.render(false)),
+        Err(other) => panic!("{other:?}"),
+    }
+}
+
+/// Generates one example by directory name.
+pub fn generate_example(name: &str) -> OutputTree {
+    generate_path(&root().join("examples").join(name).join("archgen.yaml"))
+}
+
+/// Insta settings writing into `snapshots/<dir>`.
+pub fn snapshot_settings(dir: &str) -> insta::Settings {
+    let mut settings = insta::Settings::clone_current();
+    settings.set_snapshot_path(root().join("snapshots").join(dir));
+    settings.set_prepend_module_to_snapshot(false);
+    settings.set_omit_expression(true);
+    settings
+}
