@@ -83,6 +83,22 @@ fn many_problems_are_reported_in_one_run() {
 }
 
 #[test]
+fn type_errors_in_several_items_are_reported_together() {
+    let report = diagnose(&common::root().join("tests/fixtures/invalid/many_type_errors.yaml"));
+    let codes: Vec<&str> = report.diagnostics.iter().map(|d| d.code).collect();
+    assert_eq!(
+        codes,
+        [
+            "archgen::spec::unknown_field",
+            "archgen::spec::wrong_type",
+            "archgen::spec::unknown_field",
+            "archgen::spec::unknown_field",
+            "archgen::spec::wrong_type",
+        ]
+    );
+}
+
+#[test]
 fn json_diagnostics_carry_line_and_column() {
     let settings = common::snapshot_settings("diagnostics");
     settings.bind(|| {

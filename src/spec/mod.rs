@@ -40,13 +40,65 @@ pub fn load(path: &Path) -> Result<SourcedSpec, Report> {
     parse(&display_name, &text)
 }
 
-/// Parses spec text (no I/O).
+/// Parses spec text (no I/O). On a type or field error, every list item and the top level are
+/// also parsed on their own, so one run reports the errors of every item.
 pub fn parse(name: &str, text: &str) -> Result<SourcedSpec, Report> {
     let source = Source::new(name, text);
-    match yaml::parse::<SpecFile>(text) {
-        Ok(file) => Ok(SourcedSpec { source, file }),
-        Err(diagnostic) => Err(Report::new(source, vec![diagnostic])),
+    let first = match yaml::parse::<SpecFile>(text) {
+        Ok(file) => return Ok(SourcedSpec { source, file }),
+        Err(diagnostic) => diagnostic,
+    };
+    let mut diagnostics = vec![first];
+    if diagnostics[0].code != "archgen::spec::yaml_syntax" {
+        if let Err(d) = yaml::parse::<TopLevel>(text) {
+            diagnostics.push(d);
+        }
+        if let Ok(lists) = yaml::parse::<Lists>(text) {
+            for item in lists.actors.unwrap_or_default() {
+                diagnostics.extend(yaml::parse_item::<model::Actor>(text, item.span.offset).err());
+            }
+            for item in lists.components.unwrap_or_default() {
+                diagnostics
+                    .extend(yaml::parse_item::<model::Component>(text, item.span.offset).err());
+            }
+            for item in lists.connections.unwrap_or_default() {
+                diagnostics
+                    .extend(yaml::parse_item::<model::Connection>(text, item.span.offset).err());
+            }
+            for item in lists.flows.unwrap_or_default() {
+                diagnostics.extend(yaml::parse_item::<model::Flow>(text, item.span.offset).err());
+            }
+        }
     }
+    // The whole-document error reappears in its item's parse: keep one per position.
+    let mut seen = std::collections::BTreeSet::new();
+    diagnostics.retain(|d| seen.insert(d.span.map(|s| s.offset)));
+    Err(Report::new(source, diagnostics))
+}
+
+/// The top level with the lists left unparsed: its own fields' errors.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+struct TopLevel {
+    name: String,
+    #[serde(default)]
+    description: String,
+    providers: model::Providers,
+    environments: BTreeMap<String, model::Environment>,
+    actors: Option<serde::de::IgnoredAny>,
+    components: serde::de::IgnoredAny,
+    connections: Option<serde::de::IgnoredAny>,
+    flows: Option<serde::de::IgnoredAny>,
+}
+
+/// Where each list item starts.
+#[derive(serde::Deserialize)]
+struct Lists {
+    actors: Option<Vec<yaml::Sp<serde::de::IgnoredAny>>>,
+    components: Option<Vec<yaml::Sp<serde::de::IgnoredAny>>>,
+    connections: Option<Vec<yaml::Sp<serde::de::IgnoredAny>>>,
+    flows: Option<Vec<yaml::Sp<serde::de::IgnoredAny>>>,
 }
 
 /// A spec that passed validation: the stage output every later stage starts from.

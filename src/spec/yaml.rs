@@ -132,6 +132,16 @@ fn to_diagnostic(err: &serde_saphyr::Error, text: &str) -> Diagnostic {
 
 /// Picks a stable code and a help line for serde-saphyr's message.
 fn classify(message: &str) -> (&'static str, Option<String>) {
+    const SYNTAX: [&str; 8] = [
+        "while parsing",
+        "while scanning",
+        "did not find",
+        "not allowed in this context",
+        "cannot start any token",
+        "found unexpected",
+        "unexpected end",
+        "invalid indentation",
+    ];
     if message.contains("unknown field") {
         let help = message.find("expected one of").map(|i| {
             format!(
@@ -147,11 +157,55 @@ fn classify(message: &str) -> (&'static str, Option<String>) {
         )
     } else if message.contains("missing field") {
         ("archgen::spec::missing_field", None)
-    } else if message.contains("invalid type") || message.contains("invalid value") {
-        ("archgen::spec::wrong_type", None)
-    } else {
+    } else if SYNTAX.iter().any(|s| message.contains(s)) {
         ("archgen::spec::yaml_syntax", None)
+    } else {
+        ("archgen::spec::wrong_type", None)
     }
+}
+
+/// Parses one item of a block sequence on its own, so that a type error in one list item does
+/// not hide the errors in the others. `item_start` is the byte offset of the item's content
+/// (after `- `); diagnostics come back with spans in the full text.
+pub fn parse_item<T: DeserializeOwned>(text: &str, item_start: usize) -> Result<T, Diagnostic> {
+    let item_start = item_start.min(text.len());
+    let line_start = text[..item_start].rfind('\n').map_or(0, |i| i + 1);
+    let prefix = &text[line_start..item_start];
+    // Only block items (`  - key: ...`) can be cut out; flow items parse with their list.
+    let Some(dash) = prefix.rfind('-') else {
+        return parse::<T>(&text[item_start..]).map_err(|d| shift(d, item_start));
+    };
+    let dash_column = prefix[..dash].chars().count();
+    let mut end = text.len();
+    let mut offset = text[item_start..]
+        .find('\n')
+        .map_or(text.len(), |i| item_start + i + 1);
+    while offset < text.len() {
+        let line_end = text[offset..]
+            .find('\n')
+            .map_or(text.len(), |i| offset + i + 1);
+        let line = &text[offset..line_end];
+        let trimmed = line.trim_start();
+        if !trimmed.is_empty() && !trimmed.starts_with('#') {
+            let indent = line.len() - trimmed.len();
+            if indent <= dash_column {
+                end = offset;
+                break;
+            }
+        }
+        offset = line_end;
+    }
+    // Same byte length as the original span, with the `- ` blanked out, so offsets map 1:1.
+    let mut fragment = " ".repeat(item_start - line_start);
+    fragment.push_str(&text[item_start..end]);
+    parse::<T>(&fragment).map_err(|d| shift(d, line_start))
+}
+
+fn shift(mut diagnostic: Diagnostic, by: usize) -> Diagnostic {
+    if let Some(span) = &mut diagnostic.span {
+        span.offset += by;
+    }
+    diagnostic
 }
 
 /// Byte offset of a 1-based line and column (column in characters).
