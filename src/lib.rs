@@ -118,6 +118,8 @@ pub fn generate(
     let source = valid.source.clone();
     let graph = graph::build(valid, catalog).map_err(Failure::Invalid)?;
     let mut tree = OutputTree::new();
+    render::diagrams::render_neutral(&graph, catalog, templates, &mut tree)
+        .map_err(Failure::Template)?;
     let providers: Vec<Provider> = graph.spec.providers.keys().copied().collect();
     let mut deployments = BTreeMap::new();
     for provider in providers {

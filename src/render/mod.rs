@@ -4,6 +4,7 @@
 //! text), every `.tf` formatted like `terraform fmt` and re-parsed with hcl-rs. No I/O except
 //! reading `--templates-dir` once in [`Templates::load`].
 
+pub mod diagrams;
 pub mod filters;
 pub mod hclfmt;
 mod terraform;
@@ -191,5 +192,6 @@ pub fn render(
 ) -> Result<OutputTree, TemplateError> {
     let mut tree = OutputTree::new();
     render_terraform(deployment, templates, &mut tree)?;
+    diagrams::render_provider(deployment, templates, &mut tree)?;
     Ok(tree)
 }

@@ -1,0 +1,230 @@
+//! Mermaid diagrams: the architecture by tier (provider-neutral and per provider) and one
+//! sequence diagram per flow. Without flows in the spec, the request path is derived from the
+//! graph: from the first actor, following connections breadth-first.
+
+use std::collections::{BTreeSet, VecDeque};
+
+use serde_json::{Value, json};
+
+use super::{OutputTree, TIERS, TemplateError, Templates};
+use crate::catalog::{Catalog, Deployment};
+use crate::graph::ServiceGraph;
+use crate::spec::FlowSpec;
+
+/// Lane titles, as in seed 000's architecture pages.
+fn tier_title(tier: &str) -> &'static str {
+    match tier {
+        "edge" => "Client & edge",
+        "compute" => "Application & compute",
+        "data" => "Data & state",
+        "integration" => "Async & integration",
+        _ => "Security & operations",
+    }
+}
+
+/// Lanes drawn left to right.
+const LANE_ORDER: [&str; 5] = ["edge", "compute", "integration", "data", "operations"];
+
+fn node(graph: &ServiceGraph, id: &str) -> String {
+    if graph.spec.actors.iter().any(|a| a.id == id) {
+        format!("a_{id}")
+    } else {
+        format!("c_{id}")
+    }
+}
+
+fn label(graph: &ServiceGraph, id: &str) -> String {
+    graph
+        .spec
+        .actors
+        .iter()
+        .find(|a| a.id == id)
+        .map(|a| a.label.clone())
+        .or_else(|| graph.spec.component(id).map(|c| c.label.clone()))
+        .unwrap_or_else(|| id.to_string())
+}
+
+/// The architecture context; `detail(component id)` is the second line of each node.
+fn architecture(graph: &ServiceGraph, title: &str, detail: &dyn Fn(&str) -> String) -> Value {
+    debug_assert!(LANE_ORDER.iter().all(|t| TIERS.contains(t)));
+    let tiers: Vec<Value> = LANE_ORDER
+        .iter()
+        .filter_map(|tier| {
+            let nodes: Vec<Value> = graph
+                .ordered()
+                .filter(|c| c.tier == *tier)
+                .map(|c| json!({"node": format!("c_{}", c.id), "label": c.label, "detail": detail(&c.id)}))
+                .collect();
+            (!nodes.is_empty()).then(|| json!({"id": tier, "title": tier_title(tier), "nodes": nodes}))
+        })
+        .collect();
+    let actors: Vec<Value> = graph
+        .spec
+        .actors
+        .iter()
+        .map(|a| json!({"node": format!("a_{}", a.id), "label": a.label}))
+        .collect();
+    let edges: Vec<Value> = graph
+        .spec
+        .connections
+        .iter()
+        .map(|c| {
+            json!({"from": node(graph, &c.from), "to": node(graph, &c.to), "label": c.label, "two_way": c.two_way})
+        })
+        .collect();
+    json!({"title": title, "tiers": tiers, "actors": actors, "edges": edges})
+}
+
+/// Flows from the spec, or one derived request path.
+fn flows(graph: &ServiceGraph) -> Vec<FlowSpec> {
+    if !graph.spec.flows.is_empty() {
+        return graph.spec.flows.clone();
+    }
+    let Some(start) = graph
+        .spec
+        .actors
+        .first()
+        .map(|a| a.id.clone())
+        .or_else(|| graph.ordered().last().map(|c| c.id.clone()))
+    else {
+        return Vec::new();
+    };
+    // Breadth-first along connections: each connection used once, in spec order.
+    let mut steps = Vec::new();
+    let mut seen = BTreeSet::from([start.clone()]);
+    let mut queue = VecDeque::from([start]);
+    while let Some(current) = queue.pop_front() {
+        for connection in graph.spec.connections.iter().filter(|c| c.from == current) {
+            steps.push((
+                connection.from.clone(),
+                connection.to.clone(),
+                connection.label.clone(),
+            ));
+            if seen.insert(connection.to.clone()) {
+                queue.push_back(connection.to.clone());
+            }
+        }
+    }
+    if steps.is_empty() {
+        return Vec::new();
+    }
+    vec![FlowSpec {
+        id: "request_path".into(),
+        label: "Request path (derived from the connections)".into(),
+        steps,
+    }]
+}
+
+fn flow_context(graph: &ServiceGraph, flow: &FlowSpec) -> Value {
+    let mut participants: Vec<String> = Vec::new();
+    for (from, to, _) in &flow.steps {
+        for id in [from, to] {
+            if !participants.contains(id) {
+                participants.push(id.clone());
+            }
+        }
+    }
+    let participants: Vec<Value> = participants
+        .iter()
+        .map(|id| {
+            json!({
+                "node": node(graph, id),
+                "label": label(graph, id),
+                "actor": graph.spec.actors.iter().any(|a| a.id == *id),
+            })
+        })
+        .collect();
+    // A step to someone who called earlier, from someone who was called earlier, is a reply.
+    let mut callers: BTreeSet<&str> = BTreeSet::new();
+    let mut called: BTreeSet<&str> = BTreeSet::new();
+    let steps: Vec<Value> = flow
+        .steps
+        .iter()
+        .map(|(from, to, message)| {
+            let reply = callers.contains(to.as_str()) && called.contains(from.as_str());
+            callers.insert(from);
+            called.insert(to);
+            json!({"from": node(graph, from), "to": node(graph, to), "message": message, "reply": reply})
+        })
+        .collect();
+    json!({"flow": {"id": flow.id, "title": flow.label, "participants": participants, "steps": steps}})
+}
+
+/// Renders the diagrams under `prefix` (`diagrams` for the neutral set, `<provider>/diagrams`).
+fn render_set(
+    graph: &ServiceGraph,
+    templates: &Templates,
+    prefix: &str,
+    title: &str,
+    detail: &dyn Fn(&str) -> String,
+    tree: &mut OutputTree,
+) -> Result<(), TemplateError> {
+    let architecture_text = templates.render(
+        "diagrams/architecture.mmd.tera",
+        &architecture(graph, title, detail),
+    )?;
+    let mut flow_docs = Vec::new();
+    for flow in flows(graph) {
+        let text = templates.render("diagrams/sequence.mmd.tera", &flow_context(graph, &flow))?;
+        tree.insert(format!("{prefix}/sequence-{}.mmd", flow.id), text.clone());
+        flow_docs.push(json!({"title": flow.label, "text": text.trim_end()}));
+    }
+    let readme = templates.render(
+        "diagrams/README.md.tera",
+        &json!({"title": title, "architecture": architecture_text.trim_end(), "flows": flow_docs}),
+    )?;
+    tree.insert(format!("{prefix}/architecture.mmd"), architecture_text);
+    tree.insert(format!("{prefix}/README.md"), readme);
+    Ok(())
+}
+
+/// The provider-neutral diagrams (`diagrams/`).
+pub fn render_neutral(
+    graph: &ServiceGraph,
+    catalog: &Catalog,
+    templates: &Templates,
+    tree: &mut OutputTree,
+) -> Result<(), TemplateError> {
+    let detail = |id: &str| {
+        graph
+            .spec
+            .component(id)
+            .and_then(|c| catalog.functions.get(&c.function))
+            .map(|m| m.title.clone())
+            .unwrap_or_default()
+    };
+    render_set(
+        graph,
+        templates,
+        "diagrams",
+        &format!("{}: architecture", graph.spec.name),
+        &detail,
+        tree,
+    )
+}
+
+/// One provider's diagrams (`<provider>/diagrams/`), nodes labelled with its services.
+pub fn render_provider(
+    deployment: &Deployment<'_>,
+    templates: &Templates,
+    tree: &mut OutputTree,
+) -> Result<(), TemplateError> {
+    let detail = |id: &str| {
+        deployment
+            .placement(id)
+            .map(|p| p.implementation.service.clone())
+            .unwrap_or_default()
+    };
+    render_set(
+        deployment.graph,
+        templates,
+        &format!("{}/diagrams", deployment.provider.as_str()),
+        &format!(
+            "{} on {}: architecture",
+            deployment.graph.spec.name,
+            deployment.provider.title()
+        ),
+        &detail,
+        tree,
+    )
+}
