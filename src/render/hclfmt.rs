@@ -7,35 +7,54 @@
 /// Formats HCL text; the result ends with exactly one newline.
 pub fn format(input: &str) -> String {
     let mut lines: Vec<Line> = Vec::new();
-    let mut depth: i64 = 0;
+    // hclwrite's indent stack: each line that opens brackets pushes its net count; closing
+    // lines pop whole entries, so `jsonencode({` indents its body one level, not two.
+    let mut indents: Vec<i64> = Vec::new();
     let mut scanner = Scanner::default();
     for raw in input.lines() {
         let text = raw.trim();
-        if text.is_empty() {
+        let continuing_string = scanner.in_string();
+        if text.is_empty() && !continuing_string {
             lines.push(Line {
-                indent: depth.max(0),
+                indent: indent_of(&indents),
                 text: String::new(),
                 delta: 0,
-                in_string: scanner.in_string(),
+                in_string: false,
             });
             continue;
         }
-        let continuing_string = scanner.in_string();
         let scan = scanner.scan(text);
-        let indent = if continuing_string {
-            -1
-        } else {
-            (depth - scan.leading_closers).max(0)
+        let net = scan.opens - scan.closes;
+        let indent = match net.cmp(&0) {
+            std::cmp::Ordering::Greater => {
+                let indent = indent_of(&indents);
+                indents.push(net);
+                indent
+            }
+            std::cmp::Ordering::Less => {
+                let mut closed = -net;
+                while closed > 0 {
+                    let Some(last) = indents.last_mut() else { break };
+                    if closed >= *last {
+                        closed -= *last;
+                        indents.pop();
+                    } else {
+                        *last -= closed;
+                        closed = 0;
+                    }
+                }
+                indent_of(&indents)
+            }
+            std::cmp::Ordering::Equal => indent_of(&indents),
         };
-        depth += scan.opens - scan.closes;
         lines.push(Line {
-            indent,
+            indent: if continuing_string { -1 } else { indent },
             text: if continuing_string {
                 raw.to_string()
             } else {
                 text.to_string()
             },
-            delta: scan.opens - scan.closes,
+            delta: net,
             in_string: continuing_string,
         });
     }
@@ -69,6 +88,10 @@ pub fn format(input: &str) -> String {
         index = end;
     }
     out
+}
+
+fn indent_of(indents: &[i64]) -> i64 {
+    i64::try_from(indents.len()).unwrap_or(0)
 }
 
 #[derive(Debug)]
@@ -167,7 +190,6 @@ fn drop_blank_lines(lines: Vec<Line>) -> Vec<Line> {
 struct Scan {
     opens: i64,
     closes: i64,
-    leading_closers: i64,
 }
 
 /// Tracks strings and `${ }` / `%{ }` template interpolations across a line, so brackets
@@ -187,7 +209,6 @@ impl Scanner {
 
     fn scan(&mut self, text: &str) -> Scan {
         let mut scan = Scan::default();
-        let mut leading = true;
         let mut chars = text.chars().peekable();
         while let Some(c) = chars.next() {
             if self.in_string() {
@@ -205,14 +226,12 @@ impl Scanner {
                     }
                     _ => {}
                 }
-                leading = false;
                 continue;
             }
             let in_interpolation = !self.stack.is_empty();
             match c {
                 '"' => {
                     self.stack.push(true);
-                    leading = false;
                 }
                 '#' if !in_interpolation => break,
                 '/' if !in_interpolation && chars.peek() == Some(&'/') => break,
@@ -224,7 +243,6 @@ impl Scanner {
                     } else if !in_interpolation {
                         scan.opens += 1;
                     }
-                    leading = false;
                 }
                 '}' | ']' | ')' => {
                     if in_interpolation && c == '}' {
@@ -236,13 +254,9 @@ impl Scanner {
                         }
                     } else if !in_interpolation {
                         scan.closes += 1;
-                        if leading {
-                            scan.leading_closers += 1;
-                        }
                     }
                 }
-                c if c.is_whitespace() => {}
-                _ => leading = false,
+                _ => {}
             }
         }
         scan
@@ -271,6 +285,13 @@ mod tests {
     fn closing_lines_dedent_and_blank_lines_collapse() {
         let input = "\n\na {\n\n  b = [\n\"x\",\n  ]\n\n}\n\n\nc {}\n";
         let expected = "a {\n  b = [\n    \"x\",\n  ]\n}\n\nc {}\n";
+        assert_eq!(format(input), expected);
+    }
+
+    #[test]
+    fn a_line_opening_two_brackets_indents_once() {
+        let input = "p = jsonencode({\nVersion = \"1\"\nStatement = [{\nEffect = \"Allow\"\n}]\n})\n";
+        let expected = "p = jsonencode({\n  Version = \"1\"\n  Statement = [{\n    Effect = \"Allow\"\n  }]\n})\n";
         assert_eq!(format(input), expected);
     }
 
