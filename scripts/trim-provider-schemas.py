@@ -27,9 +27,12 @@ for dirpath, _, files in os.walk(os.path.join(root, "templates", "terraform")):
         text = open(os.path.join(dirpath, f)).read()
         for name, major in re.findall(r'(\w[\w-]*)\s*=\s*\{[^}]*?version\s*=\s*"~>\s*(\d+)', text, re.S):
             majors[name] = major
-        for kind, rtype in re.findall(r'^\s*(resource|data)\s+"([a-z0-9_]+)"', text, re.M):
+        # a block that sets `provider = google-beta` is checked against google-beta
+        for m in re.finditer(r'^\s*(resource|data)\s+"([a-z0-9_]+)"[^{]*\{', text, re.M):
+            kind, rtype = m.group(1), m.group(2)
             prov = rtype.split("_")[0]
-            if prov == "google" and rtype.startswith("google_beta"):
+            body = text[m.end():m.end() + 400]
+            if prov == "google" and re.search(r'^\s*provider\s*=\s*google-beta', body, re.M):
                 prov = "google-beta"
             used.setdefault(prov, {"resource": set(), "data": set()})[kind].add(rtype)
 
@@ -39,12 +42,12 @@ used.setdefault("random", {"resource": set(), "data": set()})["resource"].add("r
 out_dir = os.path.join(root, "tests", "provider-schemas")
 os.makedirs(out_dir, exist_ok=True)
 for prov, kinds in sorted(used.items()):
-    name = {"azurerm": "azurerm", "aws": "aws", "google": "google", "random": "random"}.get(prov, prov)
+    name = prov
     versions = index.get(name)
     if not versions:
         print(f"skip {prov}: no stored schema", file=sys.stderr)
         continue
-    major = majors.get(name)
+    major = majors.get(name) or (majors.get("google") if name == "google-beta" else None)
     candidates = [v for v in versions if major is None or v["version"].split(".")[0] == major]
     candidates.sort(key=lambda v: [int(x) for x in v["version"].split(".")], reverse=True)
     chosen = candidates[0] if candidates else versions[0]

@@ -144,8 +144,12 @@ fn check_block(
     } else {
         provider_of(kind)
     };
-    let provider = if provider == "google" && kind.starts_with("google_") {
-        "google"
+    // `provider = google-beta` selects the beta schema for a google_* block.
+    let beta = block.body.attributes().any(|a| {
+        a.key.as_str() == "provider" && a.expr.to_string().replace(' ', "") == "google-beta"
+    });
+    let provider = if provider == "google" && beta {
+        "google-beta"
     } else {
         provider
     };
