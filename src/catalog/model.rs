@@ -62,7 +62,7 @@ pub struct VariableDef {
     pub type_expr: String,
     /// Description.
     pub description: String,
-    /// Fixed value written to every tfvars file (any YAML value).
+    /// Default value in variables.tf (any YAML value); without one the variable is a required input.
     pub value: Option<serde_json::Value>,
     /// Take the value from the spec's provider settings (`project`, `region`, `secondary_region`).
     pub from: Option<String>,

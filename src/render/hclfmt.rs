@@ -34,7 +34,9 @@ pub fn format(input: &str) -> String {
             std::cmp::Ordering::Less => {
                 let mut closed = -net;
                 while closed > 0 {
-                    let Some(last) = indents.last_mut() else { break };
+                    let Some(last) = indents.last_mut() else {
+                        break;
+                    };
                     if closed >= *last {
                         closed -= *last;
                         indents.pop();
@@ -290,7 +292,8 @@ mod tests {
 
     #[test]
     fn a_line_opening_two_brackets_indents_once() {
-        let input = "p = jsonencode({\nVersion = \"1\"\nStatement = [{\nEffect = \"Allow\"\n}]\n})\n";
+        let input =
+            "p = jsonencode({\nVersion = \"1\"\nStatement = [{\nEffect = \"Allow\"\n}]\n})\n";
         let expected = "p = jsonencode({\n  Version = \"1\"\n  Statement = [{\n    Effect = \"Allow\"\n  }]\n})\n";
         assert_eq!(format(input), expected);
     }

@@ -89,13 +89,12 @@ impl Templates {
         let mut tera = Tera::default();
         tera.autoescape_on(Vec::<&str>::new());
         register_filters(&mut tera);
-        let builtin = builtin_templates();
-        tera.add_raw_templates(builtin.iter().map(|(n, t)| (n.as_str(), *t)))
-            .map_err(|err| TemplateError {
-                template: "<builtin>".into(),
-                message: error_chain(&err),
-                overridden: false,
-            })?;
+        // Merge first, compile once: an override replaces a built-in before it is compiled, so
+        // a user can fix a template without the built-in one being in the way.
+        let mut merged: BTreeMap<String, String> = builtin_templates()
+            .into_iter()
+            .map(|(name, text)| (name, text.to_string()))
+            .collect();
         let mut overridden = Vec::new();
         if let Some(dir) = override_dir {
             let mut files = Vec::new();
@@ -104,17 +103,26 @@ impl Templates {
                 message: err.to_string(),
                 overridden: true,
             })?;
-            files.sort();
             for (name, text) in files {
-                tera.add_raw_template(&name, &text)
-                    .map_err(|err| TemplateError {
-                        template: name.clone(),
-                        message: error_chain(&err),
-                        overridden: true,
-                    })?;
-                overridden.push(name);
+                overridden.push(name.clone());
+                merged.insert(name, text);
             }
+            overridden.sort();
         }
+        tera.add_raw_templates(merged.iter().map(|(n, t)| (n.as_str(), t.as_str())))
+            .map_err(|err| {
+                let message = error_chain(&err);
+                let template = merged
+                    .keys()
+                    .find(|name| message.contains(name.as_str()))
+                    .cloned()
+                    .unwrap_or_else(|| "<templates>".into());
+                TemplateError {
+                    overridden: overridden.contains(&template),
+                    template,
+                    message,
+                }
+            })?;
         Ok(Self { tera, overridden })
     }
 

@@ -54,8 +54,14 @@ fn hcl_type(value: &Scalar) -> &'static str {
     }
 }
 
-/// The link view of a placement that other templates see.
-fn link(placement: &Placement, protocol: &str, label: &str) -> Value {
+/// The link view of a placement that other templates see (with its children, shallowly).
+fn link(deployment: &Deployment<'_>, placement: &Placement, protocol: &str, label: &str) -> Value {
+    let children: Vec<Value> = deployment
+        .placements
+        .iter()
+        .filter(|p| p.component.attached_to.as_deref() == Some(placement.component.id.as_str()))
+        .map(|p| json!({"name": p.name, "slug": p.slug, "function": p.component.function, "exports": p.exports}))
+        .collect();
     json!({
         "id": placement.component.id,
         "name": placement.name,
@@ -69,6 +75,7 @@ fn link(placement: &Placement, protocol: &str, label: &str) -> Value {
         "connection_label_hcl": hcl_str(label),
         "protocol": protocol,
         "exports": placement.exports,
+        "children": children,
     })
 }
 
@@ -96,7 +103,7 @@ pub(crate) fn base_context(deployment: &Deployment<'_>) -> Value {
             "project": deployment.target.project,
         },
         "environments": spec.environments.keys().collect::<Vec<_>>(),
-        "components": deployment.placements.iter().map(|p| link(p, "", "")).collect::<Vec<_>>(),
+        "components": deployment.placements.iter().map(|p| link(deployment, p, "", "")).collect::<Vec<_>>(),
         "functions_used": functions,
     })
 }
@@ -109,12 +116,12 @@ fn component_context(deployment: &Deployment<'_>, placement: &Placement, base: &
         .attached_to
         .as_deref()
         .and_then(|p| deployment.placement(p))
-        .map(|p| link(p, "", ""));
+        .map(|p| link(deployment, p, "", ""));
     let children: Vec<Value> = deployment
         .placements
         .iter()
         .filter(|p| p.component.attached_to.as_deref() == Some(id))
-        .map(|p| link(p, "", ""))
+        .map(|p| link(deployment, p, "", ""))
         .collect();
     let outgoing: Vec<Value> = spec
         .connections
@@ -123,7 +130,7 @@ fn component_context(deployment: &Deployment<'_>, placement: &Placement, base: &
         .filter_map(|c| {
             deployment
                 .placement(&c.to)
-                .map(|p| link(p, &c.protocol, &c.label))
+                .map(|p| link(deployment, p, &c.protocol, &c.label))
         })
         .collect();
     let incoming: Vec<Value> = spec
@@ -133,7 +140,7 @@ fn component_context(deployment: &Deployment<'_>, placement: &Placement, base: &
         .filter_map(|c| {
             deployment
                 .placement(&c.from)
-                .map(|p| link(p, &c.protocol, &c.label))
+                .map(|p| link(deployment, p, &c.protocol, &c.label))
         })
         .collect();
     let mut context = base.clone();
@@ -166,13 +173,15 @@ struct Variable {
     name: String,
     type_expr: String,
     description: String,
+    /// Default (HCL) in variables.tf.
+    default: Option<String>,
     sensitive: bool,
     validation: Option<(String, String)>,
     /// Environment -> value (HCL); absent = not written to tfvars.
     values: BTreeMap<String, String>,
 }
 
-fn variables(deployment: &Deployment<'_>) -> Vec<Variable> {
+fn variables(deployment: &Deployment<'_>, rendered: &str) -> Vec<Variable> {
     let spec = &deployment.graph.spec;
     let envs: Vec<&String> = spec.environments.keys().collect();
     let every_env = |value: String| -> BTreeMap<String, String> {
@@ -188,6 +197,7 @@ fn variables(deployment: &Deployment<'_>) -> Vec<Variable> {
             name: "project".into(),
             type_expr: "string".into(),
             description: "Name prefix of every resource (the spec's name).".into(),
+            default: None,
             sensitive: false,
             validation: Some((
                 "can(regex(\"^[a-z][a-z0-9-]{0,39}$\", var.project))".into(),
@@ -200,6 +210,7 @@ fn variables(deployment: &Deployment<'_>) -> Vec<Variable> {
             type_expr: "string".into(),
             description: "Deployment environment; selects sizes through environments/<env>.tfvars."
                 .into(),
+            default: None,
             sensitive: false,
             validation: Some((
                 format!("contains([{env_list}], var.environment)"),
@@ -217,6 +228,7 @@ fn variables(deployment: &Deployment<'_>) -> Vec<Variable> {
             name: "region".into(),
             type_expr: "string".into(),
             description: format!("Primary {} region.", deployment.provider.title()),
+            default: None,
             sensitive: false,
             validation: None,
             values: every_env(hcl_str(&deployment.target.region)),
@@ -230,6 +242,7 @@ fn variables(deployment: &Deployment<'_>) -> Vec<Variable> {
                 "Secondary {} region for replicas and failover.",
                 deployment.provider.title()
             ),
+            default: None,
             sensitive: false,
             validation: None,
             values: every_env(hcl_str(secondary)),
@@ -239,24 +252,27 @@ fn variables(deployment: &Deployment<'_>) -> Vec<Variable> {
         name: "tags".into(),
         type_expr: "map(string)".into(),
         description: "Extra tags / labels applied to every resource.".into(),
+        default: Some("{}".into()),
         sensitive: false,
         validation: None,
         values: BTreeMap::new(),
     });
     for (name, def) in &deployment.variables {
-        let value = match (&def.value, def.from.as_deref()) {
-            (Some(value), _) => Some(hcl_json(value)),
-            (None, Some("project")) => deployment.target.project.as_deref().map(hcl_str),
-            (None, Some("region")) => Some(hcl_str(&deployment.target.region)),
-            (None, Some("secondary_region")) => {
-                deployment.target.secondary_region.as_deref().map(hcl_str)
-            }
+        // Declared only when the rendered Terraform references it.
+        if !rendered.contains(&format!("var.{name}")) {
+            continue;
+        }
+        let value = match def.from.as_deref() {
+            Some("project") => deployment.target.project.as_deref().map(hcl_str),
+            Some("region") => Some(hcl_str(&deployment.target.region)),
+            Some("secondary_region") => deployment.target.secondary_region.as_deref().map(hcl_str),
             _ => None,
         };
         out.push(Variable {
             name: name.clone(),
             type_expr: def.type_expr.clone(),
             description: def.description.clone(),
+            default: def.value.as_ref().map(hcl_json),
             sensitive: def.sensitive,
             validation: None,
             values: value.map(every_env).unwrap_or_default(),
@@ -296,6 +312,7 @@ fn variables(deployment: &Deployment<'_>) -> Vec<Variable> {
                 placement.implementation.service,
                 tiers.join(", ")
             ),
+            default: None,
             sensitive: false,
             validation: None,
             values,
@@ -349,7 +366,8 @@ pub fn render_terraform(
         }
     }
 
-    let variables = variables(deployment);
+    let rendered: String = files.values().map(String::as_str).collect();
+    let variables = variables(deployment, &rendered);
     let mut variables_tf = String::new();
     for variable in &variables {
         let _ = writeln!(variables_tf, "variable \"{}\" {{", variable.name);
@@ -359,8 +377,8 @@ pub fn render_terraform(
             hcl_str(&variable.description)
         );
         let _ = writeln!(variables_tf, "type = {}", variable.type_expr);
-        if variable.name == "tags" {
-            variables_tf.push_str("default = {}\n");
+        if let Some(default) = &variable.default {
+            let _ = writeln!(variables_tf, "default = {default}");
         }
         if variable.sensitive {
             variables_tf.push_str("sensitive = true\n");
