@@ -73,10 +73,31 @@ fn no_absolute_paths_or_timestamps_leak() {
     }
 }
 
-/// `hh:mm:ss` anywhere: the shape every timestamp format shares.
+/// A date with a time of day (`2026-11-22T04:15` or `2026-11-22 04:15`): every timestamp format
+/// archgen could leak has this shape; durations such as `01.00:00:00` do not.
 fn has_time_of_day(text: &str) -> bool {
-    text.as_bytes().windows(8).any(|w| {
+    text.as_bytes().windows(16).any(|w| {
         let d = |i: usize| w[i].is_ascii_digit();
-        d(0) && d(1) && w[2] == b':' && d(3) && d(4) && w[5] == b':' && d(6) && d(7)
+        d(0) && d(1)
+            && d(2)
+            && d(3)
+            && w[4] == b'-'
+            && d(5)
+            && d(6)
+            && w[7] == b'-'
+            && d(8)
+            && d(9)
+            && (w[10] == b'T' || w[10] == b' ')
+            && d(11)
+            && d(12)
+            && w[13] == b':'
+            && d(14)
+            && d(15)
     })
+}
+
+#[test]
+fn the_timestamp_check_can_fail() {
+    assert!(has_time_of_day("built 2026-11-22T04:15:00Z"));
+    assert!(!has_time_of_day("expiration_period = \"01.00:00:00\""));
 }

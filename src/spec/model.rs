@@ -21,9 +21,9 @@ pub struct SpecFile {
     #[serde(default)]
     pub description: String,
     /// The clouds to generate for, each with its region(s).
-    pub providers: Providers,
+    pub providers: Sp<Providers>,
     /// Deployment environments (at least one; typically `dev` and `prod`), each with a default size tier.
-    pub environments: BTreeMap<Sp<String>, Environment>,
+    pub environments: Sp<BTreeMap<Sp<String>, Environment>>,
     /// People and external systems that use the architecture; shown in diagrams, never deployed.
     #[serde(default)]
     pub actors: Vec<Actor>,

@@ -22,6 +22,7 @@ pub fn validate(
 ) -> Result<ValidSpec, Report> {
     let mut v = Validator {
         catalog,
+        source: &spec.source,
         diagnostics: Vec::new(),
     };
     let file = &spec.file;
@@ -78,6 +79,7 @@ enum IdKind {
 
 struct Validator<'a> {
     catalog: &'a Catalog,
+    source: &'a crate::diagnostics::Source,
     diagnostics: Vec<Diagnostic>,
 }
 
@@ -198,7 +200,7 @@ impl Validator<'_> {
                 Diagnostic::error(
                     "archgen::spec::no_providers",
                     "the spec targets no provider",
-                    Some(Span::new(0, 0)),
+                    Some(file.providers.span),
                 )
                 .with_help("add at least one of `aws`, `azure`, `gcp` under `providers`"),
             );
@@ -231,14 +233,14 @@ impl Validator<'_> {
                 Diagnostic::error(
                     "archgen::spec::no_environments",
                     "the spec declares no environment",
-                    Some(Span::new(0, 0)),
+                    Some(file.environments.span),
                 )
                 .with_help(
                     "add e.g. `environments: { dev: { size: small }, prod: { size: medium } }`",
                 ),
             );
         }
-        for (name, env) in &file.environments {
+        for (name, env) in file.environments.iter() {
             if !is_id(name, 20, '-') {
                 let d = self.error(
                     "archgen::spec::invalid_environment",
@@ -273,7 +275,7 @@ impl Validator<'_> {
                 d.help = Some(ID_HELP.into());
             }
             if let Some((_, first)) = ids.get(&id.value) {
-                let first = *first;
+                let (line, column) = self.source.line_col(first.offset);
                 let d = self.error(
                     "archgen::spec::duplicate_id",
                     format!("duplicate id `{}`", id.value),
@@ -281,8 +283,8 @@ impl Validator<'_> {
                 );
                 d.label = Some("defined again here".into());
                 d.help = Some(format!(
-                    "ids must be unique across components and actors; the first `{}` is at byte {}",
-                    id.value, first.offset
+                    "ids must be unique across components and actors; the first `{}` is at line {line}, column {column}",
+                    id.value
                 ));
                 continue;
             }

@@ -124,6 +124,10 @@ fn to_diagnostic(err: &serde_saphyr::Error, text: &str) -> Diagnostic {
     {
         message = message[index + 2..].to_string();
     }
+    // serde-saphyr's advice to its API users is not for spec authors.
+    if let Some(index) = message.find(", set DuplicateKeyPolicy") {
+        message.truncate(index);
+    }
     let (code, help) = classify(&message);
     Diagnostic::error(code, message, span)
         .with_label("here")
