@@ -36,6 +36,12 @@ PARENTS = {
     "waf": ["cdn", "load_balancer", "api_gateway"],
 }
 
+# Connections a component of the function needs to make sense (at least one of the listed
+# functions on the other end).
+REQUIRES = {
+    "cdn": {"outgoing": ["load_balancer", "container_service", "object_storage", "data_lake_storage"]},
+}
+
 
 def q(s):
     return json.dumps(s, ensure_ascii=False)
@@ -57,3 +63,7 @@ for f in sorted(data["functions"], key=lambda f: f["id"]):
         print(f"    variant_of: {f['variant_of']}")
     if fid in PARENTS:
         print(f"    parents: [{', '.join(PARENTS[fid])}]")
+    if fid in REQUIRES:
+        print("    requires:")
+        for direction, functions in REQUIRES[fid].items():
+            print(f"      {direction}: [{', '.join(functions)}]")

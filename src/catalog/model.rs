@@ -37,6 +37,21 @@ pub struct FunctionMeta {
     /// Functions a component of this function may be `attached_to`; empty = not attachable.
     #[serde(default)]
     pub parents: Vec<String>,
+    /// Connections a component of this function needs.
+    #[serde(default)]
+    pub requires: Requires,
+}
+
+/// Connections a function needs: at least one to (or from) a component of a listed function.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Requires {
+    /// Functions this component must connect to (one of).
+    #[serde(default)]
+    pub outgoing: Vec<String>,
+    /// Functions that must connect to this component (one of).
+    #[serde(default)]
+    pub incoming: Vec<String>,
 }
 
 /// `catalogs/<provider>.yaml`.

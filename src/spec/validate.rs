@@ -37,6 +37,7 @@ pub fn validate(
         .collect();
     v.references(file, &ids);
     let connections = v.connections(file, &ids);
+    v.requirements(file, &connections);
     let flows = v.flows(file, &ids);
 
     let (errors, warnings): (Vec<_>, Vec<_>) =
@@ -675,6 +676,67 @@ impl Validator<'_> {
                         "a component cannot depend on itself".into(),
                         dep.span,
                     );
+                }
+            }
+        }
+    }
+
+    /// Functions that need a connection (a CDN needs an origin) get one.
+    fn requirements(&mut self, file: &SpecFile, connections: &[ConnectionSpec]) {
+        let function_of = |id: &str| {
+            file.components
+                .iter()
+                .find(|c| c.id.value == id)
+                .map(|c| c.function.value.as_str())
+        };
+        for c in &file.components {
+            let Some(meta) = self.catalog.functions.get(&c.function.value) else {
+                continue;
+            };
+            let checks = [
+                ("outgoing", &meta.requires.outgoing),
+                ("incoming", &meta.requires.incoming),
+            ];
+            for (direction, wanted) in checks {
+                if wanted.is_empty() {
+                    continue;
+                }
+                let found = connections.iter().any(|conn| {
+                    let other = if direction == "outgoing" {
+                        (conn.from == c.id.value).then_some(conn.to.as_str())
+                    } else {
+                        (conn.to == c.id.value).then_some(conn.from.as_str())
+                    };
+                    other
+                        .and_then(function_of)
+                        .is_some_and(|f| wanted.iter().any(|w| w == f))
+                });
+                if !found {
+                    let d = self.error(
+                        "archgen::spec::missing_connection",
+                        format!(
+                            "a `{}` needs a connection {} one of: {}",
+                            c.function.value,
+                            if direction == "outgoing" {
+                                "to"
+                            } else {
+                                "from"
+                            },
+                            wanted.join(", ")
+                        ),
+                        c.function.span,
+                    );
+                    d.help = Some(if direction == "outgoing" {
+                        format!(
+                            "add e.g. `- {{ from: {}, to: <origin id> }}` under `connections`",
+                            c.id.value
+                        )
+                    } else {
+                        format!(
+                            "add e.g. `- {{ from: <source id>, to: {} }}` under `connections`",
+                            c.id.value
+                        )
+                    });
                 }
             }
         }
