@@ -42,6 +42,9 @@ REQUIRES = {
     "cdn": {"outgoing": ["load_balancer", "container_service", "object_storage", "data_lake_storage"]},
 }
 
+# Functions that need providers.<p>.secondary_region in the spec.
+SECONDARY_REGION = {"global_relational_db", "global_nosql", "cross_region_object_replication"}
+
 
 def q(s):
     return json.dumps(s, ensure_ascii=False)
@@ -63,6 +66,8 @@ for f in sorted(data["functions"], key=lambda f: f["id"]):
         print(f"    variant_of: {f['variant_of']}")
     if fid in PARENTS:
         print(f"    parents: [{', '.join(PARENTS[fid])}]")
+    if fid in SECONDARY_REGION:
+        print("    secondary_region: true")
     if fid in REQUIRES:
         print("    requires:")
         for direction, functions in REQUIRES[fid].items():

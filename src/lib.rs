@@ -128,6 +128,8 @@ pub fn generate(
         tree.extend(render::render(&deployment, templates).map_err(Failure::Template)?);
         deployments.insert(provider, deployment);
     }
+    render::workflow::render_neutral(&graph, &deployments, templates, &mut tree)
+        .map_err(Failure::Template)?;
     Ok(Generated {
         tree,
         warnings: Report::new(source, warnings),

@@ -40,6 +40,9 @@ pub struct FunctionMeta {
     /// Connections a component of this function needs.
     #[serde(default)]
     pub requires: Requires,
+    /// Needs `secondary_region` on every targeted provider (replicas, global tables).
+    #[serde(default)]
+    pub secondary_region: bool,
 }
 
 /// Connections a function needs: at least one to (or from) a component of a listed function.

@@ -8,6 +8,7 @@ pub mod diagrams;
 pub mod filters;
 pub mod hclfmt;
 mod terraform;
+pub mod workflow;
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -18,7 +19,7 @@ use tera::{Context, Kwargs, State, Tera};
 
 use crate::catalog::Deployment;
 
-pub use terraform::render_terraform;
+pub use terraform::{TerraformLayout, render_terraform};
 
 /// Diagram tiers (seed 000's lanes) and the Terraform file each tier's components go to.
 pub const TIERS: [&str; 5] = ["edge", "compute", "data", "integration", "operations"];
@@ -199,7 +200,8 @@ pub fn render(
     templates: &Templates,
 ) -> Result<OutputTree, TemplateError> {
     let mut tree = OutputTree::new();
-    render_terraform(deployment, templates, &mut tree)?;
+    let layout = render_terraform(deployment, templates, &mut tree)?;
     diagrams::render_provider(deployment, templates, &mut tree)?;
+    workflow::render_provider(deployment, &layout, templates, &mut tree)?;
     Ok(tree)
 }

@@ -322,11 +322,33 @@ fn variables(deployment: &Deployment<'_>, rendered: &str) -> Vec<Variable> {
 }
 
 /// Renders `<provider>/terraform/**` into `tree`.
+/// Which Terraform resources each component (and the foundation) created: the targets of the
+/// staged deploy.
+#[derive(Debug, Clone, Default)]
+pub struct TerraformLayout {
+    /// Resource addresses of `main.tf` (network, keys, logging).
+    pub foundation: Vec<String>,
+    /// Component id -> its resource addresses.
+    pub components: BTreeMap<String, Vec<String>>,
+}
+
+/// `type.name` of every `resource` block in HCL text (empty when it does not parse).
+fn resource_addresses(text: &str) -> Vec<String> {
+    let Ok(body) = hcl::parse(text) else {
+        return Vec::new();
+    };
+    body.blocks()
+        .filter(|b| b.identifier.as_str() == "resource" && b.labels.len() == 2)
+        .map(|b| format!("{}.{}", b.labels[0].as_str(), b.labels[1].as_str()))
+        .collect()
+}
+
 pub fn render_terraform(
     deployment: &Deployment<'_>,
     templates: &Templates,
     tree: &mut OutputTree,
-) -> Result<(), TemplateError> {
+) -> Result<TerraformLayout, TemplateError> {
+    let mut layout = TerraformLayout::default();
     let provider = deployment.provider.as_str();
     let base_dir = format!("{provider}/terraform");
     let base = base_context(deployment);
@@ -358,7 +380,12 @@ pub fn render_terraform(
                 placement.component.function,
                 super::filters::comment(&placement.implementation.service)
             );
-            text.push_str(&templates.render(&name, &context)?);
+            let rendered = templates.render(&name, &context)?;
+            layout.components.insert(
+                placement.component.id.clone(),
+                resource_addresses(&hclfmt::format(&rendered)),
+            );
+            text.push_str(&rendered);
             text.push_str("\n\n");
         }
         if !text.is_empty() {
@@ -450,7 +477,10 @@ pub fn render_terraform(
                 overridden: !templates.overridden.is_empty(),
             });
         }
+        if file == "main.tf" {
+            layout.foundation = resource_addresses(&formatted);
+        }
         tree.insert(path, formatted);
     }
-    Ok(())
+    Ok(layout)
 }

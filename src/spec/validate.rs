@@ -349,6 +349,29 @@ impl Validator<'_> {
             }
         }
 
+        if let Some(meta) = meta.filter(|m| m.secondary_region) {
+            let missing: Vec<&str> = providers
+                .iter()
+                .filter(|(_, target)| target.secondary_region.is_none())
+                .map(|(p, _)| p.as_str())
+                .collect();
+            if !missing.is_empty() {
+                let d = self.error(
+                    "archgen::spec::missing_secondary_region",
+                    format!(
+                        "a `{}` spans two regions, but {} has no `secondary_region`",
+                        c.function.value,
+                        missing.join(", ")
+                    ),
+                    c.function.span,
+                );
+                d.help = Some(format!(
+                    "add `secondary_region: <region>` under `providers.{}` ({})",
+                    missing[0], meta.title
+                ));
+            }
+        }
+
         let tier = match (&c.tier, meta) {
             (Some(tier), _) => {
                 if !crate::render::TIERS.contains(&tier.value.as_str()) {
