@@ -110,6 +110,11 @@ pub struct GenerateArgs {
     /// Generate into a non-empty directory archgen did not create (other files are kept).
     #[arg(long)]
     pub force: bool,
+    /// Path of the output directory from the repository root, used in the generated CI
+    /// pipeline (default: the -o path when it is relative, else found from the enclosing git
+    /// repository).
+    #[arg(long, value_name = "PATH")]
+    pub repo_path: Option<String>,
     /// How to print diagnostics.
     #[arg(long, value_enum, default_value = "human")]
     pub output_format: OutputFormat,

@@ -137,6 +137,10 @@ fn generate(cli: &Cli, args: &GenerateArgs, printer: Printer) -> Result<(), Fail
     let options = GenerateOptions {
         providers: args.provider.clone(),
         environments: args.env.clone(),
+        repo_path: args
+            .repo_path
+            .clone()
+            .unwrap_or_else(|| repo_path(&args.output)),
     };
     let generated = crate::generate(&sourced, &catalog, &templates, &options)?;
     if args.output_format == OutputFormat::Json {
@@ -173,6 +177,65 @@ fn generate(cli: &Cli, args: &GenerateArgs, printer: Printer) -> Result<(), Fail
         ),
     );
     Ok(())
+}
+
+/// The output directory relative to the enclosing repository root, `/`-separated (`""` = root).
+fn repo_path(output: &Path) -> String {
+    let normalize = |path: &Path| -> String {
+        path.components()
+            .filter_map(|c| match c {
+                std::path::Component::Normal(part) => Some(part.to_string_lossy().into_owned()),
+                _ => None,
+            })
+            .collect::<Vec<_>>()
+            .join("/")
+    };
+    let relative_and_plain = output.is_relative()
+        && output.components().all(|c| {
+            matches!(
+                c,
+                std::path::Component::Normal(_) | std::path::Component::CurDir
+            )
+        });
+    let Ok(cwd) = std::env::current_dir() else {
+        return normalize(output);
+    };
+    let absolute = if output.is_absolute() {
+        output.to_path_buf()
+    } else {
+        cwd.join(output)
+    };
+    // Walk up to the nearest `.git` from the output's nearest existing ancestor.
+    let mut probe = absolute.clone();
+    while !probe.exists() {
+        if !probe.pop() {
+            break;
+        }
+    }
+    let mut root = probe.canonicalize().unwrap_or(probe);
+    loop {
+        if root.join(".git").exists() {
+            let target = absolute.canonicalize().unwrap_or_else(|_| {
+                let parent = absolute.parent().and_then(|p| p.canonicalize().ok());
+                match (parent, absolute.file_name()) {
+                    (Some(parent), Some(name)) => parent.join(name),
+                    _ => absolute.clone(),
+                }
+            });
+            if let Ok(inside) = target.strip_prefix(&root) {
+                return normalize(inside);
+            }
+            break;
+        }
+        if !root.pop() {
+            break;
+        }
+    }
+    if relative_and_plain {
+        normalize(output)
+    } else {
+        String::new()
+    }
 }
 
 /// With `--provider`, files generated earlier for the other providers stay as they are.

@@ -70,6 +70,9 @@ pub struct GenerateOptions {
     pub providers: Vec<Provider>,
     /// Environments to generate; empty = all.
     pub environments: Vec<String>,
+    /// Where the output directory sits relative to the repository root (`/`-separated), for
+    /// the generated CI pipeline's paths. Empty = the repository root.
+    pub repo_path: String,
 }
 
 /// The whole pipeline, in memory: spec -> graph -> catalog -> render.
@@ -128,7 +131,7 @@ pub fn generate(
         tree.extend(render::render(&deployment, templates).map_err(Failure::Template)?);
         deployments.insert(provider, deployment);
     }
-    render::workflow::render_neutral(&graph, &deployments, templates, &mut tree)
+    render::workflow::render_neutral(&graph, &deployments, options, templates, &mut tree)
         .map_err(Failure::Template)?;
     Ok(Generated {
         tree,

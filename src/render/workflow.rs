@@ -21,6 +21,7 @@ pub fn render_provider(
 pub fn render_neutral(
     _graph: &ServiceGraph,
     _deployments: &BTreeMap<Provider, Deployment<'_>>,
+    _options: &crate::GenerateOptions,
     _templates: &Templates,
     _tree: &mut OutputTree,
 ) -> Result<(), TemplateError> {
