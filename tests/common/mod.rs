@@ -2,6 +2,8 @@
 
 #![allow(dead_code, unreachable_pub)]
 
+pub mod schema_check;
+
 use std::path::{Path, PathBuf};
 
 use archgen::catalog::{self, Catalog};
