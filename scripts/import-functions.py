@@ -30,7 +30,7 @@ STAGE_OVERRIDE = {"container_registry": "security", "ci_build": "compute",
                   "tls_certificates": "security", "dns": "edge"}
 # Variant functions that only make sense attached to a parent component.
 PARENTS = {
-    "relational_read_replica": ["relational_db"],
+    "relational_read_replica": ["relational_db", "global_relational_db"],
     "dead_letter_queue": ["message_queue", "streaming_backbone", "serverless_function", "pubsub_topic"],
     "schema_registry": ["streaming_backbone", "kafka_managed"],
     "waf": ["cdn", "load_balancer", "api_gateway"],

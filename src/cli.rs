@@ -79,6 +79,11 @@ pub enum Command {
         after_help = "Examples:\n  archgen validate spec.yaml\n  archgen validate spec.yaml --output-format json"
     )]
     Validate(ValidateArgs),
+    /// Find production risks in a spec: single points of failure, missing DLQs, exposed data stores ...
+    #[command(
+        after_help = "Examples:\n  archgen analyze spec.yaml\n  archgen analyze spec.yaml --deny warnings      # CI: exit 1 on any unacknowledged warning\n  archgen analyze --list-rules"
+    )]
+    Analyze(AnalyzeArgs),
     /// Print the JSON Schema of the spec format.
     #[command(after_help = "Example:\n  archgen schema > archgen.schema.json")]
     Schema,
@@ -131,6 +136,32 @@ pub struct ValidateArgs {
     /// How to print diagnostics.
     #[arg(long, value_enum, default_value = "human")]
     pub output_format: OutputFormat,
+}
+
+/// `archgen analyze`.
+#[derive(Debug, Args)]
+pub struct AnalyzeArgs {
+    /// The spec (YAML).
+    #[arg(required_unless_present = "list_rules")]
+    pub spec: Option<PathBuf>,
+    /// Exit 1 when an unacknowledged finding of this level or worse remains (errors always fail).
+    #[arg(long, value_enum)]
+    pub deny: Option<DenyLevel>,
+    /// List the rules and exit.
+    #[arg(long)]
+    pub list_rules: bool,
+    /// How to print findings.
+    #[arg(long, value_enum, default_value = "human")]
+    pub output_format: OutputFormat,
+}
+
+/// The level `--deny` fails on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DenyLevel {
+    /// Warnings and errors.
+    Warnings,
+    /// Notes, warnings and errors.
+    Notes,
 }
 
 /// `archgen catalog ...`.

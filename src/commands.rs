@@ -7,7 +7,8 @@ use serde_json::json;
 
 use crate::catalog::{self, Catalog, Provider};
 use crate::cli::{
-    CatalogCommand, Cli, Command, GenerateArgs, OutputFormat, TemplatesCommand, ValidateArgs,
+    AnalyzeArgs, CatalogCommand, Cli, Command, DenyLevel, GenerateArgs, OutputFormat,
+    TemplatesCommand, ValidateArgs,
 };
 use crate::printer::Printer;
 use crate::render::{self, Templates};
@@ -19,6 +20,7 @@ pub fn run(cli: &Cli) -> u8 {
     let result = match &cli.command {
         Command::Generate(args) => generate(cli, args, printer),
         Command::Validate(args) => validate(cli, args, printer),
+        Command::Analyze(args) => analyze(cli, args, printer),
         Command::Schema => {
             printer.out(&schema_json());
             Ok(())
@@ -48,7 +50,7 @@ fn print_failure(failure: &Failure, printer: Printer) {
         }
         Failure::Template(err) => printer.error(&err.to_string()),
         Failure::Output(err) => printer.error(&err.to_string()),
-        Failure::Usage(message) => printer.error(message),
+        Failure::Usage(message) | Failure::Denied(message) => printer.error(message),
         Failure::Drift(drifts) => {
             for drift in drifts {
                 printer.err_raw(&drift.diff);
@@ -127,6 +129,80 @@ fn validate(cli: &Cli, args: &ValidateArgs, printer: Printer) -> Result<(), Fail
         }
         Err(report) => Err(Failure::Invalid(report)),
     }
+}
+
+fn analyze(cli: &Cli, args: &AnalyzeArgs, printer: Printer) -> Result<(), Failure> {
+    use crate::analyze::Level;
+    if args.list_rules {
+        let mut text = String::new();
+        for rule in crate::analyze::rules() {
+            text.push_str(&format!(
+                "{:<46} {:<8} {}\n",
+                rule.id,
+                format!("{:?}", rule.level).to_lowercase(),
+                rule.title
+            ));
+        }
+        printer.out(&text);
+        return Ok(());
+    }
+    let Some(path) = &args.spec else {
+        return Err(Failure::Usage("a spec is required".into()));
+    };
+    let catalog = load_catalog(cli)?;
+    let sourced = spec::load(path).map_err(Failure::Invalid)?;
+    let valid = spec::validate(&sourced, &catalog, None).map_err(Failure::Invalid)?;
+    let graph = crate::graph::build(valid, &catalog).map_err(Failure::Invalid)?;
+    let findings = crate::analyze::analyze(&graph, &catalog);
+    let open: Vec<&crate::analyze::Finding> = findings
+        .iter()
+        .filter(|f| f.acknowledged.is_none())
+        .collect();
+    let count = |level: Level| open.iter().filter(|f| f.level == level).count();
+    let (errors, warnings, notes) = (
+        count(Level::Error),
+        count(Level::Warning),
+        count(Level::Note),
+    );
+    let acknowledged = findings.len() - open.len();
+    if args.output_format == OutputFormat::Json {
+        printer.out(&format!(
+            "{:#}",
+            json!({
+                "file": path.display().to_string(),
+                "errors": errors, "warnings": warnings, "notes": notes, "acknowledged": acknowledged,
+                "findings": findings,
+            })
+        ));
+    } else {
+        printer.report(&crate::analyze::report(&graph, &findings));
+        printer.verb(
+            "Analyzed",
+            &format!(
+                "{}: {errors} error(s), {warnings} warning(s), {notes} note(s), {acknowledged} acknowledged",
+                path.display()
+            ),
+        );
+    }
+    let denied = errors > 0
+        || match args.deny {
+            Some(DenyLevel::Warnings) => warnings > 0,
+            Some(DenyLevel::Notes) => warnings + notes > 0,
+            None => false,
+        };
+    if denied {
+        return Err(Failure::Denied(format!(
+            "{} unacknowledged finding(s) at or above the denied level",
+            errors
+                + if args.deny.is_some() { warnings } else { 0 }
+                + if args.deny == Some(DenyLevel::Notes) {
+                    notes
+                } else {
+                    0
+                }
+        )));
+    }
+    Ok(())
 }
 
 fn generate(cli: &Cli, args: &GenerateArgs, printer: Printer) -> Result<(), Failure> {

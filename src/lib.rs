@@ -12,6 +12,7 @@
 //! I/O happens only at the ends: reading the spec / catalog / template overrides, and
 //! `outputs`. Everything in between is deterministic: the same spec gives byte-identical files.
 
+pub mod analyze;
 pub mod catalog;
 pub mod cli;
 pub mod commands;
@@ -42,6 +43,8 @@ pub enum Failure {
     Drift(Vec<outputs::Drift>),
     /// The command line asks for something impossible. Exit 2.
     Usage(String),
+    /// `analyze --deny` found findings at or above the denied level. Exit 1.
+    Denied(String),
 }
 
 impl Failure {

@@ -90,6 +90,7 @@ struct TopLevel {
     components: serde::de::IgnoredAny,
     connections: Option<serde::de::IgnoredAny>,
     flows: Option<serde::de::IgnoredAny>,
+    acknowledge: Option<serde::de::IgnoredAny>,
 }
 
 /// Where each list item starts.
@@ -124,6 +125,8 @@ pub struct ValidSpec {
     pub flows: Vec<FlowSpec>,
     /// Warnings found while validating.
     pub warnings: Vec<Diagnostic>,
+    /// Accepted analyze findings: (component id or `None` for the spec, rule id) -> reason.
+    pub acknowledged: BTreeMap<(Option<String>, String), String>,
 }
 
 /// One targeted provider.

@@ -35,6 +35,19 @@ pub struct SpecFile {
     /// Named request or event flows: ordered steps, for sequence diagrams.
     #[serde(default)]
     pub flows: Vec<Flow>,
+    /// `archgen analyze` findings about the whole spec that were considered and accepted.
+    #[serde(default)]
+    pub acknowledge: Vec<Acknowledgement>,
+}
+
+/// An accepted `archgen analyze` finding.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Acknowledgement {
+    /// Rule id (`archgen analyze --list-rules`).
+    pub rule: Sp<String>,
+    /// Why it is acceptable here.
+    pub reason: Sp<String>,
 }
 
 /// Target providers. Omit a provider to skip it.
@@ -114,6 +127,9 @@ pub struct Component {
     /// Components that must be deployed before this one (besides connections).
     #[serde(default)]
     pub depends_on: Vec<Sp<String>>,
+    /// `archgen analyze` findings about this component that were considered and accepted.
+    #[serde(default)]
+    pub acknowledge: Vec<Acknowledgement>,
 }
 
 /// Per-environment settings of a component.

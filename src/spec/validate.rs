@@ -39,6 +39,7 @@ pub fn validate(
     let connections = v.connections(file, &ids);
     v.requirements(file, &connections);
     let flows = v.flows(file, &ids);
+    let acknowledged = v.acknowledgements(file);
 
     let (errors, warnings): (Vec<_>, Vec<_>) =
         v.diagnostics.into_iter().partition(Diagnostic::is_error);
@@ -68,6 +69,7 @@ pub fn validate(
         connections,
         flows,
         warnings,
+        acknowledged,
     })
 }
 
@@ -702,6 +704,48 @@ impl Validator<'_> {
                 }
             }
         }
+    }
+
+    /// Acknowledged analyze findings name real rules and give a reason.
+    fn acknowledgements(&mut self, file: &SpecFile) -> BTreeMap<(Option<String>, String), String> {
+        let mut out = BTreeMap::new();
+        let all =
+            file.acknowledge
+                .iter()
+                .map(|a| (None, a))
+                .chain(file.components.iter().flat_map(|c| {
+                    c.acknowledge
+                        .iter()
+                        .map(move |a| (Some(c.id.value.clone()), a))
+                }));
+        for (component, ack) in all {
+            let known = crate::analyze::rule_ids();
+            if !known.contains(&ack.rule.value.as_str()) {
+                let hint = did_you_mean(&ack.rule, known.iter().copied());
+                let d = self.error(
+                    "archgen::spec::unknown_rule",
+                    format!("unknown analyze rule `{}`", ack.rule.value),
+                    ack.rule.span,
+                );
+                d.help = Some(
+                    hint.unwrap_or_else(|| "`archgen analyze --list-rules` lists them".into()),
+                );
+                continue;
+            }
+            if ack.reason.value.trim().is_empty() {
+                self.error(
+                    "archgen::spec::empty_reason",
+                    "an acknowledgement needs a reason".into(),
+                    ack.reason.span,
+                );
+                continue;
+            }
+            out.insert(
+                (component, ack.rule.value.clone()),
+                ack.reason.value.trim().to_string(),
+            );
+        }
+        out
     }
 
     /// Functions that need a connection (a CDN needs an origin) get one.
