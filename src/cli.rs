@@ -84,9 +84,20 @@ pub enum Command {
         after_help = "Examples:\n  archgen analyze spec.yaml\n  archgen analyze spec.yaml --deny warnings      # CI: exit 1 on any unacknowledged warning\n  archgen analyze --list-rules"
     )]
     Analyze(AnalyzeArgs),
+    /// Price a spec on each cloud from the embedded price data, per environment.
+    #[command(
+        after_help = "Examples:\n  archgen cost spec.yaml --provider all\n  archgen cost spec.yaml --provider gcp --env prod --format csv\n  archgen cost diff old.yaml new.yaml --format markdown   # for a pull-request comment"
+    )]
+    Cost(CostArgs),
     /// Print the JSON Schema of the spec format.
-    #[command(after_help = "Example:\n  archgen schema > archgen.schema.json")]
-    Schema,
+    #[command(
+        after_help = "Examples:\n  archgen schema > archgen.schema.json\n  archgen schema --cost > cost.schema.json"
+    )]
+    Schema {
+        /// The schema of `archgen cost --format json` instead.
+        #[arg(long)]
+        cost: bool,
+    },
     /// Browse the function catalog.
     #[command(subcommand)]
     Catalog(CatalogCommand),
@@ -162,6 +173,85 @@ pub enum DenyLevel {
     Warnings,
     /// Notes, warnings and errors.
     Notes,
+}
+
+/// `archgen cost`.
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct CostArgs {
+    /// `diff OLD NEW`: the monthly delta between two specs.
+    #[command(subcommand)]
+    pub command: Option<CostCommand>,
+    /// The spec (YAML).
+    pub spec: Option<PathBuf>,
+    /// Which provider(s); `all` puts them side by side with the cheapest marked.
+    #[arg(long, value_enum, default_value = "all")]
+    pub provider: ProviderChoice,
+    /// Environments to price (default: all).
+    #[arg(long, value_delimiter = ',')]
+    pub env: Vec<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: CostFormat,
+}
+
+/// `archgen cost diff`.
+#[derive(Debug, Subcommand)]
+pub enum CostCommand {
+    /// Monthly delta per component and in total between two versions of a spec.
+    Diff {
+        /// The spec before the change.
+        old: PathBuf,
+        /// The spec after the change.
+        new: PathBuf,
+        /// Which provider(s).
+        #[arg(long, value_enum, default_value = "all")]
+        provider: ProviderChoice,
+        /// Environments (default: all in the new spec).
+        #[arg(long, value_delimiter = ',')]
+        env: Vec<String>,
+        /// Output format (markdown is fit for a pull-request comment).
+        #[arg(long, value_enum, default_value = "markdown")]
+        format: CostFormat,
+    },
+}
+
+/// A provider, or all of them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ProviderChoice {
+    /// Amazon Web Services
+    Aws,
+    /// Microsoft Azure
+    Azure,
+    /// Google Cloud
+    Gcp,
+    /// Every provider the spec targets, side by side
+    All,
+}
+
+impl ProviderChoice {
+    /// The providers selected (empty = all the spec targets).
+    pub fn providers(self) -> Vec<Provider> {
+        match self {
+            Self::Aws => vec![Provider::Aws],
+            Self::Azure => vec![Provider::Azure],
+            Self::Gcp => vec![Provider::Gcp],
+            Self::All => Vec::new(),
+        }
+    }
+}
+
+/// Cost output formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CostFormat {
+    /// Aligned text for the terminal.
+    Table,
+    /// JSON (schema: `archgen schema --cost`).
+    Json,
+    /// CSV, one row per billing line.
+    Csv,
+    /// Markdown.
+    Markdown,
 }
 
 /// `archgen catalog ...`.

@@ -7,8 +7,8 @@ use serde_json::json;
 
 use crate::catalog::{self, Catalog, Provider};
 use crate::cli::{
-    AnalyzeArgs, CatalogCommand, Cli, Command, DenyLevel, GenerateArgs, OutputFormat,
-    TemplatesCommand, ValidateArgs,
+    AnalyzeArgs, CatalogCommand, Cli, Command, CostArgs, CostCommand, CostFormat, DenyLevel,
+    GenerateArgs, OutputFormat, TemplatesCommand, ValidateArgs,
 };
 use crate::printer::Printer;
 use crate::render::{self, Templates};
@@ -21,8 +21,13 @@ pub fn run(cli: &Cli) -> u8 {
         Command::Generate(args) => generate(cli, args, printer),
         Command::Validate(args) => validate(cli, args, printer),
         Command::Analyze(args) => analyze(cli, args, printer),
-        Command::Schema => {
-            printer.out(&schema_json());
+        Command::Cost(args) => cost(cli, args, printer),
+        Command::Schema { cost } => {
+            printer.out(&if *cost {
+                cost_schema_json()
+            } else {
+                schema_json()
+            });
             Ok(())
         }
         Command::Catalog(command) => catalog_command(cli, command, printer),
@@ -76,6 +81,14 @@ pub fn schema_json() -> String {
         }
     }
     let mut text = serde_json::to_string_pretty(&value).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+/// The JSON Schema of `archgen cost --format json` (an array of cost sheets).
+pub fn cost_schema_json() -> String {
+    let schema = schemars::schema_for!(Vec<crate::cost::CostSheet>);
+    let mut text = serde_json::to_string_pretty(&schema).unwrap_or_default();
     text.push('\n');
     text
 }
@@ -202,6 +215,116 @@ fn analyze(cli: &Cli, args: &AnalyzeArgs, printer: Printer) -> Result<(), Failur
                 }
         )));
     }
+    Ok(())
+}
+
+fn cost(cli: &Cli, args: &CostArgs, printer: Printer) -> Result<(), Failure> {
+    use crate::cost::render as sheet;
+    let catalog = load_catalog(cli)?;
+    if let Some(CostCommand::Diff {
+        old,
+        new,
+        provider,
+        env,
+        format,
+    }) = &args.command
+    {
+        let options = GenerateOptions {
+            providers: provider.providers(),
+            environments: env.clone(),
+            repo_path: String::new(),
+        };
+        let old_sheets = crate::cost_sheets_for(
+            &spec::load(old).map_err(Failure::Invalid)?,
+            &catalog,
+            &options,
+        )?;
+        let new_sheets = crate::cost_sheets_for(
+            &spec::load(new).map_err(Failure::Invalid)?,
+            &catalog,
+            &options,
+        )?;
+        let diffs: Vec<crate::cost::render::CostDiff> = new_sheets
+            .iter()
+            .map(|n| {
+                let empty = crate::cost::CostSheet {
+                    components: Vec::new(),
+                    total: 0.0,
+                    ..n.clone()
+                };
+                let o = old_sheets
+                    .iter()
+                    .find(|o| o.provider == n.provider && o.environment == n.environment)
+                    .unwrap_or(&empty);
+                sheet::diff(o, n)
+            })
+            .collect();
+        match format {
+            CostFormat::Json => printer.out(&format!("{:#}", json!(diffs))),
+            _ => printer.out(&sheet::diff_markdown(&diffs)),
+        }
+        return Ok(());
+    }
+    let Some(path) = &args.spec else {
+        return Err(Failure::Usage(
+            "a spec is required (or `cost diff OLD NEW`)".into(),
+        ));
+    };
+    let sourced = spec::load(path).map_err(Failure::Invalid)?;
+    let options = GenerateOptions {
+        providers: args.provider.providers(),
+        environments: args.env.clone(),
+        repo_path: String::new(),
+    };
+    let sheets = crate::cost_sheets_for(&sourced, &catalog, &options)?;
+    let mut envs: Vec<&str> = sheets.iter().map(|s| s.environment.as_str()).collect();
+    envs.dedup();
+    let mut out = String::new();
+    match args.format {
+        CostFormat::Json => {
+            out = format!("{:#}\n", json!(sheets));
+        }
+        CostFormat::Csv => {
+            for (index, s) in sheets.iter().enumerate() {
+                let text = sheet::csv(s);
+                // One header for the whole CSV.
+                out.push_str(if index == 0 {
+                    &text
+                } else {
+                    text.split_once('\n').map_or("", |(_, rest)| rest)
+                });
+            }
+        }
+        CostFormat::Markdown | CostFormat::Table => {
+            for env in &envs {
+                let env_sheets: Vec<crate::cost::CostSheet> = sheets
+                    .iter()
+                    .filter(|s| s.environment == *env)
+                    .cloned()
+                    .collect();
+                for s in &env_sheets {
+                    out.push_str(&if args.format == CostFormat::Table {
+                        sheet::table(s)
+                    } else {
+                        sheet::markdown(s)
+                    });
+                    out.push('\n');
+                }
+                if env_sheets.len() > 1 {
+                    let as_of = env_sheets
+                        .iter()
+                        .map(|s| (s.provider.clone(), s.as_of.clone()))
+                        .collect();
+                    out.push_str(&sheet::comparison_markdown(
+                        &sheet::compare(&env_sheets),
+                        &as_of,
+                    ));
+                    out.push('\n');
+                }
+            }
+        }
+    }
+    printer.out(&out);
     Ok(())
 }
 

@@ -16,6 +16,7 @@ pub mod analyze;
 pub mod catalog;
 pub mod cli;
 pub mod commands;
+pub mod cost;
 pub mod diagnostics;
 pub mod graph;
 pub mod outputs;
@@ -78,13 +79,45 @@ pub struct GenerateOptions {
     pub repo_path: String,
 }
 
-/// The whole pipeline, in memory: spec -> graph -> catalog -> render.
-pub fn generate(
+/// Cost sheets: per provider and environment (Markdown, CSV, JSON) and the side-by-side
+/// comparison per environment.
+fn cost_sheets(
+    graph: &graph::ServiceGraph,
+    deployments: &BTreeMap<Provider, catalog::Deployment<'_>>,
+    catalog: &Catalog,
+    tree: &mut OutputTree,
+) {
+    for env in graph.spec.environments.keys() {
+        let mut sheets = Vec::new();
+        let mut as_of = BTreeMap::new();
+        for (provider, deployment) in deployments {
+            let sheet = cost::price(deployment, &catalog.prices, env);
+            let base = format!("{provider}/cost/{env}");
+            tree.insert(format!("{base}.md"), cost::render::markdown(&sheet));
+            tree.insert(format!("{base}.csv"), cost::render::csv(&sheet));
+            tree.insert(format!("{base}.json"), cost::render::json(&sheet));
+            as_of.insert(provider.as_str().to_string(), sheet.as_of.clone());
+            sheets.push(sheet);
+        }
+        if sheets.len() > 1 {
+            let comparison = cost::render::compare(&sheets);
+            tree.insert(
+                format!("cost/{env}.md"),
+                cost::render::comparison_markdown(&comparison, &as_of),
+            );
+            let mut json = serde_json::to_string_pretty(&comparison).unwrap_or_default();
+            json.push('\n');
+            tree.insert(format!("cost/{env}.json"), json);
+        }
+    }
+}
+
+/// Validates the spec for the requested providers and environments and builds its graph.
+pub fn prepare(
     sourced: &SourcedSpec,
     catalog: &Catalog,
-    templates: &Templates,
     options: &GenerateOptions,
-) -> Result<Generated, Failure> {
+) -> Result<(graph::ServiceGraph, Vec<Diagnostic>), Failure> {
     let only = (!options.providers.is_empty()).then_some(options.providers.as_slice());
     for provider in &options.providers {
         let targeted = match provider {
@@ -120,9 +153,38 @@ pub fn generate(
                 .retain(|name, _| options.environments.contains(name));
         }
     }
-    let mut warnings: Vec<Diagnostic> = valid.warnings.clone();
-    let source = valid.source.clone();
+    let warnings = valid.warnings.clone();
     let graph = graph::build(valid, catalog).map_err(Failure::Invalid)?;
+    Ok((graph, warnings))
+}
+
+/// Cost sheets for every requested provider and environment (no rendering).
+pub fn cost_sheets_for(
+    sourced: &SourcedSpec,
+    catalog: &Catalog,
+    options: &GenerateOptions,
+) -> Result<Vec<cost::CostSheet>, Failure> {
+    let (graph, _) = prepare(sourced, catalog, options)?;
+    let mut sheets = Vec::new();
+    for env in graph.spec.environments.keys() {
+        for provider in graph.spec.providers.keys() {
+            let deployment =
+                catalog::resolve(&graph, catalog, *provider).map_err(Failure::Invalid)?;
+            sheets.push(cost::price(&deployment, &catalog.prices, env));
+        }
+    }
+    Ok(sheets)
+}
+
+/// The whole pipeline, in memory: spec -> graph -> catalog -> render.
+pub fn generate(
+    sourced: &SourcedSpec,
+    catalog: &Catalog,
+    templates: &Templates,
+    options: &GenerateOptions,
+) -> Result<Generated, Failure> {
+    let (graph, mut warnings) = prepare(sourced, catalog, options)?;
+    let source = graph.spec.source.clone();
     let mut tree = OutputTree::new();
     render::diagrams::render_neutral(&graph, catalog, templates, &mut tree)
         .map_err(Failure::Template)?;
@@ -136,6 +198,7 @@ pub fn generate(
     }
     render::workflow::render_neutral(&graph, &deployments, options, templates, &mut tree)
         .map_err(Failure::Template)?;
+    cost_sheets(&graph, &deployments, catalog, &mut tree);
     Ok(Generated {
         tree,
         warnings: Report::new(source, warnings),

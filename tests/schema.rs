@@ -29,3 +29,13 @@ fn examples_point_their_editor_at_the_schema() {
         );
     }
 }
+
+#[test]
+fn committed_cost_schema_is_fresh() {
+    let committed = std::fs::read_to_string(common::root().join("schema/cost.schema.json"))
+        .expect("schema/cost.schema.json");
+    assert!(
+        committed == archgen::commands::cost_schema_json(),
+        "schema/cost.schema.json is stale: run `cargo run -- schema --cost > schema/cost.schema.json`"
+    );
+}

@@ -21,6 +21,11 @@ pub use resolve::{Deployment, resolve};
 
 static EMBEDDED: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/catalogs");
 
+/// The text of an embedded catalog file (path relative to `catalogs/`).
+pub fn embedded_file(path: &str) -> Option<&'static str> {
+    EMBEDDED.get_file(path).and_then(|f| f.contents_utf8())
+}
+
 /// A cloud provider archgen generates for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]
@@ -74,6 +79,8 @@ pub struct Catalog {
     pub functions: BTreeMap<String, FunctionMeta>,
     /// Provider -> its file.
     pub providers: BTreeMap<Provider, ProviderFile>,
+    /// Price data (`catalogs/pricing/`).
+    pub prices: crate::cost::Prices,
 }
 
 impl Catalog {
@@ -114,6 +121,7 @@ pub fn load(override_dir: Option<&Path>) -> Result<Catalog, Report> {
     let mut catalog = Catalog {
         functions: BTreeMap::new(),
         providers: BTreeMap::new(),
+        prices: crate::cost::load(override_dir)?,
     };
     for (name, text) in files {
         if text.trim().is_empty() {

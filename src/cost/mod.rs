@@ -1,0 +1,483 @@
+//! Cost stage: every component of a [`Deployment`] priced from data, per environment.
+//!
+//! Input: a deployment (one provider) and the [`Prices`]. Output: a [`CostSheet`] per
+//! environment: per component, per billing line, the quantity, the unit price and the monthly
+//! cost, with every usage assumption the line used and where it came from. Free items say free;
+//! items that cannot be priced are listed, never shown as $0. Hours per month = 730.
+
+pub mod formula;
+pub mod model;
+pub mod render;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use schemars::JsonSchema;
+use serde::Serialize;
+
+use crate::catalog::{Deployment, Provider};
+use crate::diagnostics::{Diagnostic, Report, Source};
+use crate::spec::model::Scalar;
+use crate::spec::yaml;
+pub use model::{FunctionPricing, Line, PricingFile, UsageFile};
+
+/// Hours in a month, as every cloud price page counts them.
+pub const HOURS_PER_MONTH: f64 = 730.0;
+
+/// All price data.
+#[derive(Debug, Clone, Default)]
+pub struct Prices {
+    /// Provider -> its prices.
+    pub providers: BTreeMap<Provider, PricingFile>,
+    /// Usage defaults.
+    pub usage: UsageFile,
+}
+
+/// Loads the embedded price data, overlaid by `<override_dir>/pricing/*.yaml` entry by entry.
+pub fn load(override_dir: Option<&Path>) -> Result<Prices, Report> {
+    let mut prices = Prices::default();
+    let mut sources: Vec<(String, String)> = Vec::new();
+    for name in ["usage.yaml", "aws.yaml", "azure.yaml", "gcp.yaml"] {
+        let path = format!("pricing/{name}");
+        if let Some(text) = crate::catalog::embedded_file(&path) {
+            sources.push((format!("<builtin>/catalogs/{path}"), text.to_string()));
+        }
+        if let Some(dir) = override_dir {
+            let file = dir.join(&path);
+            if file.is_file() {
+                let text = std::fs::read_to_string(&file).map_err(|e| {
+                    Report::new(
+                        Source::new(file.display().to_string(), ""),
+                        vec![Diagnostic::error("archgen::io", e.to_string(), None)],
+                    )
+                })?;
+                sources.push((file.display().to_string(), text));
+            }
+        }
+    }
+    for (name, text) in sources {
+        if text.trim().is_empty() {
+            continue;
+        }
+        let source = Source::new(name.clone(), text.as_str());
+        if name.ends_with("usage.yaml") {
+            let file: UsageFile = yaml::parse(&text).map_err(|d| Report::new(source, vec![d]))?;
+            prices.usage.default.extend(file.default);
+            for (function, tiers) in file.functions {
+                prices
+                    .usage
+                    .functions
+                    .entry(function)
+                    .or_default()
+                    .extend(tiers);
+            }
+            continue;
+        }
+        let file: PricingFile =
+            yaml::parse(&text).map_err(|d| Report::new(source.clone(), vec![d]))?;
+        let Some(provider) = Provider::parse(&file.provider) else {
+            return Err(Report::new(
+                source,
+                vec![Diagnostic::error(
+                    "archgen::cost::unknown_provider",
+                    format!("unknown provider `{}`", file.provider),
+                    None,
+                )],
+            ));
+        };
+        match prices.providers.get_mut(&provider) {
+            Some(existing) => {
+                existing.functions.extend(file.functions);
+                existing.as_of = file.as_of;
+            }
+            None => {
+                prices.providers.insert(provider, file);
+            }
+        }
+    }
+    check(&prices)?;
+    Ok(prices)
+}
+
+/// Every formula parses and every line prices every listed region.
+fn check(prices: &Prices) -> Result<(), Report> {
+    let mut problems = Vec::new();
+    for (provider, file) in &prices.providers {
+        for (function, pricing) in &file.functions {
+            for line in &pricing.lines {
+                if line.free.is_some() {
+                    continue;
+                }
+                match &line.quantity {
+                    Some(q) => {
+                        if let Err(err) = formula::parse(q) {
+                            problems.push(format!("{provider} {function} `{}`: {err}", line.name));
+                        }
+                    }
+                    None => problems.push(format!(
+                        "{provider} {function} `{}`: no quantity",
+                        line.name
+                    )),
+                }
+                for region in &file.regions {
+                    if !line.price.contains_key(region) {
+                        problems.push(format!(
+                            "{provider} {function} `{}`: no price for {region}",
+                            line.name
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    if problems.is_empty() {
+        return Ok(());
+    }
+    Err(Report::new(
+        Source::new("catalogs/pricing", ""),
+        problems
+            .into_iter()
+            .map(|p| Diagnostic::error("archgen::cost::invalid_prices", p, None))
+            .collect(),
+    ))
+}
+
+/// Where a value a formula used came from.
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+pub struct Assumption {
+    /// Name used in the formula.
+    pub name: String,
+    /// Its value.
+    pub value: f64,
+    /// `spec`, `default (<tier>)`, `size`, or `constant`.
+    pub source: String,
+}
+
+/// One priced billing line.
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+pub struct CostLine {
+    /// Line name.
+    pub name: String,
+    /// Provider SKU / meter.
+    pub sku: String,
+    /// Unit.
+    pub unit: String,
+    /// Monthly quantity (after free units).
+    pub quantity: f64,
+    /// USD per unit.
+    pub unit_price: f64,
+    /// USD per month.
+    pub monthly: f64,
+    /// Values the quantity formula used.
+    pub assumptions: Vec<Assumption>,
+    /// Why the line is free, when it is.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub free: Option<String>,
+    /// Public price page.
+    pub source: String,
+}
+
+/// One component's costs.
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+pub struct ComponentCost {
+    /// Component id.
+    pub id: String,
+    /// Display name.
+    pub label: String,
+    /// Function.
+    pub function: String,
+    /// Service on this provider.
+    pub service: String,
+    /// Diagram tier.
+    pub tier: String,
+    /// Size tier in this environment.
+    pub size: String,
+    /// Priced lines.
+    pub lines: Vec<CostLine>,
+    /// Why the whole component is free, when it is.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub free: Option<String>,
+    /// USD per month.
+    pub monthly: f64,
+}
+
+/// Something that could not be priced.
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+pub struct Unpriced {
+    /// Component id.
+    pub component: String,
+    /// What.
+    pub item: String,
+    /// Why.
+    pub reason: String,
+}
+
+/// The monthly cost of one deployment in one environment.
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+pub struct CostSheet {
+    /// Spec name.
+    pub spec: String,
+    /// Provider.
+    pub provider: String,
+    /// Environment.
+    pub environment: String,
+    /// Region of the deployment.
+    pub region: String,
+    /// Region whose prices were used (differs when the price data lacks the region).
+    pub priced_region: String,
+    /// Date of the prices.
+    pub as_of: String,
+    /// Currency.
+    pub currency: String,
+    /// Hours per month used.
+    pub hours_per_month: f64,
+    /// Components in deploy order.
+    pub components: Vec<ComponentCost>,
+    /// Subtotals by diagram tier.
+    pub by_tier: BTreeMap<String, f64>,
+    /// Total per month.
+    pub total: f64,
+    /// What could not be priced (not included in the total).
+    pub unpriced: Vec<Unpriced>,
+}
+
+/// Prices one deployment in one environment.
+pub fn price(deployment: &Deployment<'_>, prices: &Prices, environment: &str) -> CostSheet {
+    let provider = deployment.provider;
+    let spec = &deployment.graph.spec;
+    let file = prices.providers.get(&provider);
+    let region = deployment.target.region.clone();
+    let priced_region = file
+        .and_then(|f| {
+            if f.regions.contains(&region) {
+                Some(region.clone())
+            } else {
+                f.regions.first().cloned()
+            }
+        })
+        .unwrap_or_else(|| region.clone());
+    let mut sheet = CostSheet {
+        spec: spec.name.clone(),
+        provider: provider.as_str().into(),
+        environment: environment.into(),
+        region: region.clone(),
+        priced_region: priced_region.clone(),
+        as_of: file.map_or_else(|| "(no price data)".into(), |f| f.as_of.clone()),
+        currency: file.map_or_else(|| "USD".into(), |f| f.currency.clone()),
+        hours_per_month: HOURS_PER_MONTH,
+        components: Vec::new(),
+        by_tier: BTreeMap::new(),
+        total: 0.0,
+        unpriced: Vec::new(),
+    };
+    for placement in &deployment.placements {
+        let component = &placement.component;
+        let tier = placement
+            .tiers
+            .get(environment)
+            .cloned()
+            .unwrap_or_default();
+        let params = placement
+            .params
+            .get(environment)
+            .cloned()
+            .unwrap_or_default();
+        let mut cost = ComponentCost {
+            id: component.id.clone(),
+            label: component.label.clone(),
+            function: component.function.clone(),
+            service: placement.implementation.service.clone(),
+            tier: component.tier.clone(),
+            size: tier.clone(),
+            lines: Vec::new(),
+            free: None,
+            monthly: 0.0,
+        };
+        let pricing = file.and_then(|f| f.functions.get(&component.function));
+        let Some(pricing) = pricing else {
+            sheet.unpriced.push(Unpriced {
+                component: component.id.clone(),
+                item: placement.implementation.service.clone(),
+                reason: format!(
+                    "no price data for `{}` on {}",
+                    component.function,
+                    provider.title()
+                ),
+            });
+            sheet.components.push(cost);
+            continue;
+        };
+        if let Some(free) = &pricing.free {
+            cost.free = Some(free.clone());
+        }
+        for item in &pricing.unpriced {
+            sheet.unpriced.push(Unpriced {
+                component: component.id.clone(),
+                item: item.clone(),
+                reason: "not derivable from the spec".into(),
+            });
+        }
+        let sku_lines: Vec<&Line> = pricing
+            .lines
+            .iter()
+            .filter(|l| !l.when.is_empty())
+            .collect();
+        let mut matched_sku = false;
+        for line in &pricing.lines {
+            if !line.when.iter().all(|(k, v)| params.get(k) == Some(v)) {
+                continue;
+            }
+            matched_sku |= !line.when.is_empty();
+            if let Some(free) = &line.free {
+                cost.lines.push(CostLine {
+                    name: line.name.clone(),
+                    sku: line.sku.clone(),
+                    unit: line.unit.clone(),
+                    quantity: 0.0,
+                    unit_price: 0.0,
+                    monthly: 0.0,
+                    assumptions: Vec::new(),
+                    free: Some(free.clone()),
+                    source: line.source.clone(),
+                });
+                continue;
+            }
+            match price_line(line, &params, component, &tier, prices, &priced_region) {
+                Ok(line_cost) => {
+                    cost.monthly += line_cost.monthly;
+                    cost.lines.push(line_cost);
+                }
+                Err(reason) => sheet.unpriced.push(Unpriced {
+                    component: component.id.clone(),
+                    item: line.name.clone(),
+                    reason,
+                }),
+            }
+        }
+        if !sku_lines.is_empty() && !matched_sku {
+            let skus: Vec<String> = params
+                .iter()
+                .filter(|(k, _)| sku_lines.iter().any(|l| l.when.contains_key(*k)))
+                .map(|(k, v)| format!("{k} = {}", scalar_text(v)))
+                .collect();
+            sheet.unpriced.push(Unpriced {
+                component: component.id.clone(),
+                item: sku_lines[0].name.clone(),
+                reason: format!("no price for {}", skus.join(", ")),
+            });
+        }
+        cost.monthly = round_cents(cost.monthly);
+        *sheet.by_tier.entry(component.tier.clone()).or_default() += cost.monthly;
+        sheet.total += cost.monthly;
+        sheet.components.push(cost);
+    }
+    sheet.total = round_cents(sheet.total);
+    for value in sheet.by_tier.values_mut() {
+        *value = round_cents(*value);
+    }
+    if priced_region != region && !priced_region.is_empty() {
+        sheet.unpriced.push(Unpriced {
+            component: String::new(),
+            item: format!("region {region}"),
+            reason: format!(
+                "no price data for {region}; {priced_region} prices are used as an estimate"
+            ),
+        });
+    }
+    sheet
+}
+
+fn scalar_text(value: &Scalar) -> String {
+    match value {
+        Scalar::Bool(b) => b.to_string(),
+        Scalar::Int(i) => i.to_string(),
+        Scalar::Float(f) => f.to_string(),
+        Scalar::Str(s) => s.clone(),
+    }
+}
+
+fn round_cents(value: f64) -> f64 {
+    (value * 100.0).round() / 100.0
+}
+
+fn price_line(
+    line: &Line,
+    params: &BTreeMap<String, Scalar>,
+    component: &crate::spec::ComponentSpec,
+    tier: &str,
+    prices: &Prices,
+    region: &str,
+) -> Result<CostLine, String> {
+    let formula = line.quantity.as_deref().unwrap_or("0");
+    let expr = formula::parse(formula)?;
+    let mut assumptions: Vec<Assumption> = Vec::new();
+    let mut resolve = |name: &str| -> Option<f64> {
+        let found = match name {
+            "hours" => Some((HOURS_PER_MONTH, "constant".to_string())),
+            "seconds" => Some((HOURS_PER_MONTH * 3600.0, "constant".to_string())),
+            "days" => Some((HOURS_PER_MONTH / 24.0, "constant".to_string())),
+            _ => match params.get(name) {
+                #[expect(
+                    clippy::cast_precision_loss,
+                    reason = "size parameters are small integers"
+                )]
+                Some(Scalar::Int(i)) => Some((*i as f64, "size".to_string())),
+                Some(Scalar::Float(f)) => Some((*f, "size".to_string())),
+                Some(Scalar::Bool(b)) => Some((f64::from(u8::from(*b)), "size".to_string())),
+                Some(Scalar::Str(_)) => None,
+                None => component
+                    .usage
+                    .get(name)
+                    .map(|v| (*v, "spec".to_string()))
+                    .or_else(|| {
+                        prices
+                            .usage
+                            .functions
+                            .get(&component.function)
+                            .and_then(|t| t.get(tier))
+                            .and_then(|u| u.get(name))
+                            .map(|v| (*v, format!("default ({tier})")))
+                    })
+                    .or_else(|| {
+                        prices
+                            .usage
+                            .default
+                            .get(name)
+                            .map(|v| (*v, "default".to_string()))
+                    }),
+            },
+        };
+        let (value, source) = found?;
+        if source != "constant" && !assumptions.iter().any(|a| a.name == name) {
+            assumptions.push(Assumption {
+                name: name.to_string(),
+                value,
+                source,
+            });
+        }
+        Some(value)
+    };
+    let raw = expr
+        .eval(&mut resolve)
+        .map_err(|name| format!("`{name}` is unknown (give it under `usage` in the spec)"))?;
+    let quantity = (raw - line.free_units.unwrap_or(0.0)).max(0.0);
+    let unit_price = *line
+        .price
+        .get(region)
+        .ok_or_else(|| format!("no price for region {region}"))?;
+    let mut monthly = quantity * unit_price;
+    if let Some(minimum) = line.min_monthly {
+        monthly = monthly.max(minimum);
+    }
+    Ok(CostLine {
+        name: line.name.clone(),
+        sku: line.sku.clone(),
+        unit: line.unit.clone(),
+        quantity,
+        unit_price,
+        monthly: round_cents(monthly),
+        assumptions,
+        free: None,
+        source: line.source.clone(),
+    })
+}

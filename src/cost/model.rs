@@ -1,0 +1,83 @@
+//! Price data files (`catalogs/pricing/`): see docs/pricing.md.
+//!
+//! LOAD-BEARING: these types are the file format.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::spec::model::Scalar;
+
+/// `catalogs/pricing/<provider>.yaml`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct PricingFile {
+    /// Provider id.
+    pub provider: String,
+    /// When the prices were read.
+    pub as_of: String,
+    /// Currency of every price.
+    pub currency: String,
+    /// Regions every line is priced in.
+    pub regions: Vec<String>,
+    /// Function id -> how it is billed.
+    #[serde(default)]
+    pub functions: BTreeMap<String, FunctionPricing>,
+}
+
+/// How one function is billed on one provider.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct FunctionPricing {
+    /// The whole function is free: why.
+    pub free: Option<String>,
+    /// Billing lines.
+    #[serde(default)]
+    pub lines: Vec<Line>,
+    /// Billing dimensions that cannot be priced from a spec.
+    #[serde(default)]
+    pub unpriced: Vec<String>,
+}
+
+/// One billing dimension.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Line {
+    /// Shown on the sheet.
+    pub name: String,
+    /// The provider's SKU or meter name.
+    #[serde(default)]
+    pub sku: String,
+    /// Unit of the quantity.
+    #[serde(default)]
+    pub unit: String,
+    /// Quantity formula (docs/pricing.md).
+    pub quantity: Option<String>,
+    /// USD per unit, per region.
+    #[serde(default)]
+    pub price: BTreeMap<String, f64>,
+    /// Public page the price comes from.
+    #[serde(default)]
+    pub source: String,
+    /// Applies only when the size parameters equal these values.
+    #[serde(default)]
+    pub when: BTreeMap<String, Scalar>,
+    /// This dimension costs nothing: why.
+    pub free: Option<String>,
+    /// Units free every month, subtracted before pricing.
+    pub free_units: Option<f64>,
+    /// Minimum monthly charge.
+    pub min_monthly: Option<f64>,
+}
+
+/// `catalogs/pricing/usage.yaml`: usage defaults.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct UsageFile {
+    /// For any function and tier.
+    #[serde(default)]
+    pub default: BTreeMap<String, f64>,
+    /// Function -> size tier -> usage key -> value.
+    #[serde(default)]
+    pub functions: BTreeMap<String, BTreeMap<String, BTreeMap<String, f64>>>,
+}
