@@ -291,8 +291,10 @@ pub struct Comparison {
     pub unpriced: BTreeMap<String, usize>,
     /// The cheapest provider (by priced total).
     pub cheapest: String,
-    /// Component id -> provider -> monthly.
+    /// Component id -> provider -> monthly (priced lines only).
     pub components: BTreeMap<String, BTreeMap<String, f64>>,
+    /// Provider -> components with at least one item not priced.
+    pub incomplete: BTreeMap<String, Vec<String>>,
 }
 
 /// Builds the comparison of several providers' sheets (same environment).
@@ -307,6 +309,7 @@ pub fn compare(sheets: &[CostSheet]) -> Comparison {
         unpriced: BTreeMap::new(),
         cheapest: String::new(),
         components: BTreeMap::new(),
+        incomplete: BTreeMap::new(),
     };
     for sheet in sheets {
         comparison
@@ -315,6 +318,17 @@ pub fn compare(sheets: &[CostSheet]) -> Comparison {
         comparison
             .unpriced
             .insert(sheet.provider.clone(), sheet.unpriced.len());
+        let mut incomplete: Vec<String> = sheet
+            .unpriced
+            .iter()
+            .filter(|u| !u.component.is_empty())
+            .map(|u| u.component.clone())
+            .collect();
+        incomplete.sort();
+        incomplete.dedup();
+        comparison
+            .incomplete
+            .insert(sheet.provider.clone(), incomplete);
         for component in &sheet.components {
             comparison
                 .components
@@ -323,9 +337,11 @@ pub fn compare(sheets: &[CostSheet]) -> Comparison {
                 .insert(sheet.provider.clone(), component.monthly);
         }
     }
+    // Only fully priced totals can be compared.
     comparison.cheapest = comparison
         .totals
         .iter()
+        .filter(|(p, _)| comparison.unpriced.get(*p).copied().unwrap_or(0) == 0)
         .min_by(|a, b| a.1.total_cmp(b.1))
         .map(|(p, _)| p.clone())
         .unwrap_or_default();
@@ -356,11 +372,17 @@ pub fn comparison_markdown(comparison: &Comparison, as_of: &BTreeMap<String, Str
     for (component, costs) in &comparison.components {
         let _ = write!(out, "| `{component}` |");
         for p in &providers {
-            let _ = write!(
-                out,
-                " {} |",
-                costs.get(*p).map_or_else(|| "—".into(), |v| money(*v))
-            );
+            let incomplete = comparison
+                .incomplete
+                .get(*p)
+                .is_some_and(|list| list.contains(component));
+            let cell = match (costs.get(*p), incomplete) {
+                (None, _) => "—".to_string(),
+                (Some(v), true) if *v == 0.0 => "not priced".to_string(),
+                (Some(v), true) => format!("{} + not priced", money(*v)),
+                (Some(v), false) => money(*v),
+            };
+            let _ = write!(out, " {cell} |");
         }
         out.push('\n');
     }
@@ -371,9 +393,21 @@ pub fn comparison_markdown(comparison: &Comparison, as_of: &BTreeMap<String, Str
         } else {
             ""
         };
-        let _ = write!(out, " **{}**{mark} |", money(comparison.totals[*p]));
+        let partial = if comparison.unpriced.get(*p).copied().unwrap_or(0) > 0 {
+            " + not priced"
+        } else {
+            ""
+        };
+        let _ = write!(
+            out,
+            " **{}**{partial}{mark} |",
+            money(comparison.totals[*p])
+        );
     }
     out.push('\n');
+    if comparison.cheapest.is_empty() {
+        out.push_str("\nNo provider is marked cheapest: each has items that are not priced.\n");
+    }
     let unpriced: Vec<String> = comparison
         .unpriced
         .iter()
