@@ -1,29 +1,310 @@
 //! Deploy workflow artifacts: per provider `scripts/deploy.sh` and `scripts/destroy.sh` (staged
 //! Terraform driven by the graph's deploy order), and the GitHub Actions pipeline.
+//!
+//! Everything provider-specific is a template: `scripts/<provider>/provider.sh.tera` (backend
+//! settings from the environment, preflight against the provider CLI) and
+//! `scripts/<provider>/health/<function>.sh.tera` (the health checks of one component, from its
+//! Terraform outputs; a function without a template gets none). Adding a service needs no Rust.
 
 use std::collections::BTreeMap;
 
+use serde_json::{Value, json};
+
+use super::filters::yaml_str;
 use super::{OutputTree, TemplateError, Templates, TerraformLayout};
+use crate::catalog::resolve::Placement;
 use crate::catalog::{Deployment, Provider};
-use crate::graph::ServiceGraph;
+use crate::graph::{STAGES, ServiceGraph};
+
+/// One deploy stage: the components whose function deploys in it, in deploy order.
+struct Stage<'a> {
+    name: String,
+    /// Foundation resource addresses (the network stage only).
+    foundation: Vec<String>,
+    components: Vec<&'a Placement>,
+}
+
+/// The stages in deploy order: network (with the foundation), security, data, compute, edge,
+/// then any stage the catalog names that archgen does not know (in order of appearance).
+fn stages<'a>(deployment: &'a Deployment<'_>, layout: &TerraformLayout) -> Vec<Stage<'a>> {
+    let mut names: Vec<String> = STAGES.iter().map(ToString::to_string).collect();
+    for placement in &deployment.placements {
+        if !names.contains(&placement.meta.stage) {
+            names.push(placement.meta.stage.clone());
+        }
+    }
+    names
+        .into_iter()
+        .map(|name| Stage {
+            foundation: if name == STAGES[0] {
+                layout.foundation.clone()
+            } else {
+                Vec::new()
+            },
+            components: deployment
+                .placements
+                .iter()
+                .filter(|p| p.meta.stage == name)
+                .collect(),
+            name,
+        })
+        .collect()
+}
+
+/// Output name of every export of a placement that is written to `outputs.tf`.
+fn outputs(placement: &Placement) -> BTreeMap<String, String> {
+    placement
+        .implementation
+        .exports
+        .iter()
+        .filter(|(_, export)| export.output)
+        .map(|(key, _)| (key.clone(), format!("{}_{key}", placement.name)))
+        .collect()
+}
+
+fn component_json(placement: &Placement, layout: &TerraformLayout) -> Value {
+    // Spec / catalog text with `$` or a backtick: single-quoted on purpose (shellcheck SC2016).
+    let literal = [
+        &placement.component.label,
+        &placement.implementation.service,
+    ]
+    .iter()
+    .any(|text| text.contains(['$', '`']));
+    json!({
+        "name": placement.name,
+        "label": placement.component.label,
+        "function": placement.component.function,
+        "service": placement.implementation.service,
+        "stage": placement.meta.stage,
+        "literal": literal,
+        "addresses": layout.components.get(&placement.component.id).cloned().unwrap_or_default(),
+    })
+}
+
+fn provider_json(deployment: &Deployment<'_>) -> Value {
+    json!({
+        "id": deployment.provider.as_str(),
+        "title": deployment.provider.title(),
+        "region": deployment.target.region,
+        "secondary_region": deployment.target.secondary_region,
+        "project": deployment.target.project,
+    })
+}
 
 /// Renders one provider's scripts under `<provider>/scripts/`.
 pub fn render_provider(
-    _deployment: &Deployment<'_>,
-    _layout: &TerraformLayout,
-    _templates: &Templates,
-    _tree: &mut OutputTree,
+    deployment: &Deployment<'_>,
+    layout: &TerraformLayout,
+    templates: &Templates,
+    tree: &mut OutputTree,
 ) -> Result<(), TemplateError> {
+    let provider = deployment.provider.as_str();
+    let spec = &deployment.graph.spec;
+    let mut base = json!({
+        "spec": {"name": spec.name},
+        "provider": provider_json(deployment),
+        "environments": spec.environments.keys().collect::<Vec<_>>(),
+    });
+
+    // Health checks: one template per function, used when it exists.
+    let mut health = Vec::new();
+    for placement in &deployment.placements {
+        let name = format!(
+            "scripts/{provider}/health/{}.sh.tera",
+            placement.component.function
+        );
+        let mut context = base.clone();
+        context["c"] = component_json(placement, layout);
+        context["outputs"] = json!(outputs(placement));
+        let text = if templates.contains(&name) {
+            templates.render(&name, &context)?.trim().to_string()
+        } else {
+            String::new()
+        };
+        health.push(json!({
+            "name": placement.name,
+            "label": placement.component.label,
+            "function": placement.component.function,
+            "text": text,
+        }));
+    }
+    base["provider_sh"] = Value::String(
+        templates
+            .render(&format!("scripts/{provider}/provider.sh.tera"), &base)?
+            .trim()
+            .to_string(),
+    );
+    base["health"] = Value::Array(health);
+
+    let stages = stages(deployment, layout);
+    let stage_json = |stage: &Stage<'_>| {
+        let mut targets = stage.foundation.clone();
+        for placement in &stage.components {
+            targets.extend(
+                layout
+                    .components
+                    .get(&placement.component.id)
+                    .into_iter()
+                    .flatten()
+                    .cloned(),
+            );
+        }
+        json!({
+            "name": stage.name,
+            "foundation": stage.foundation,
+            "components": stage.components.iter().map(|p| component_json(p, layout)).collect::<Vec<_>>(),
+            "targets": targets,
+        })
+    };
+    let deploy_stages: Vec<Value> = stages.iter().map(stage_json).collect();
+    let destroy_stages: Vec<Value> = deploy_stages.iter().rev().cloned().collect();
+
+    for (action, stages) in [("deploy", deploy_stages), ("destroy", destroy_stages)] {
+        let mut context = base.clone();
+        context["action"] = Value::String(action.into());
+        context["stages"] = Value::Array(
+            stages
+                .into_iter()
+                .filter(|s| s["targets"].as_array().is_some_and(|t| !t.is_empty()))
+                .collect(),
+        );
+        let text = templates.render(&format!("scripts/{action}.sh.tera"), &context)?;
+        tree.insert(format!("{provider}/scripts/{action}.sh"), text);
+    }
     Ok(())
 }
 
-/// Renders the provider-neutral pipeline (`.github/workflows/`).
+/// A YAML double-quoted scalar that GitHub Actions will not evaluate as an expression: `${{` is
+/// written as the expression `${{ '${{' }}`, which evaluates to the literal text.
+fn gha_str(value: &str) -> String {
+    yaml_str(&value.replace("${{", "${{ '${{' }}"))
+}
+
+/// A `/`-separated relative path without empty, `.` or `..` segments, or `None`.
+fn plain_relative(path: &str) -> Option<String> {
+    let path = path.replace('\\', "/");
+    if path.starts_with('/') {
+        return None;
+    }
+    let mut parts = Vec::new();
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => return None,
+            part => parts.push(part),
+        }
+    }
+    (!parts.is_empty()).then(|| parts.join("/"))
+}
+
+/// The spec's path from the repository root, when the spec was given as a plain relative path
+/// with ordinary characters (archgen runs from the repository root, as CI does); otherwise the
+/// pipeline needs the `ARCHGEN_SPEC` variable.
+fn spec_path(graph: &ServiceGraph) -> Option<String> {
+    plain_relative(&graph.spec.source.name).filter(|path| {
+        path.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "._/-".contains(c))
+    })
+}
+
+/// Renders the provider-neutral pipeline (`.github/workflows/`) and `DEPLOY.md`.
 pub fn render_neutral(
-    _graph: &ServiceGraph,
-    _deployments: &BTreeMap<Provider, Deployment<'_>>,
-    _options: &crate::GenerateOptions,
-    _templates: &Templates,
-    _tree: &mut OutputTree,
+    graph: &ServiceGraph,
+    deployments: &BTreeMap<Provider, Deployment<'_>>,
+    options: &crate::GenerateOptions,
+    templates: &Templates,
+    tree: &mut OutputTree,
 ) -> Result<(), TemplateError> {
+    if deployments.is_empty() {
+        return Ok(());
+    }
+    let repo_path = plain_relative(&options.repo_path).unwrap_or_default();
+    let prefix = if repo_path.is_empty() {
+        String::new()
+    } else {
+        format!("{repo_path}/")
+    };
+    let environments: Vec<&String> = graph.spec.environments.keys().collect();
+    let providers: Vec<Value> = deployments
+        .values()
+        .map(|deployment| {
+            let id = deployment.provider.as_str();
+            let mut provider = provider_json(deployment);
+            provider["upper"] = Value::String(id.to_ascii_uppercase());
+            provider["region_yaml"] = Value::String(gha_str(&deployment.target.region));
+            provider["project_yaml"] = deployment
+                .target
+                .project
+                .as_deref()
+                .map_or(Value::Null, |p| Value::String(gha_str(p)));
+            provider["dir"] = Value::String(format!("{prefix}{id}/terraform"));
+            provider["dir_yaml"] = Value::String(gha_str(&format!("{prefix}{id}/terraform")));
+            provider["scripts_yaml"] = Value::String(gha_str(&format!("{prefix}{id}/scripts")));
+            provider
+        })
+        .collect();
+    let provider_ids: Vec<&str> = deployments.keys().map(|p| p.as_str()).collect();
+    let env_list: Vec<&str> = environments.iter().map(|e| e.as_str()).collect();
+    let mut paths = vec![
+        format!("{prefix}**"),
+        ".github/workflows/archgen-terraform.yml".to_string(),
+    ];
+    if repo_path.is_empty() {
+        paths = provider_ids.iter().map(|p| format!("{p}/**")).collect();
+        paths.push(".github/workflows/archgen-terraform.yml".to_string());
+    }
+    let spec_path = spec_path(graph);
+    if let Some(path) = &spec_path {
+        paths.push(path.clone());
+    }
+    let context = json!({
+        "spec": {"name": graph.spec.name},
+        "archgen": {"version": env!("CARGO_PKG_VERSION")},
+        "spec_path": spec_path,
+        "output_dir": if repo_path.is_empty() { ".".to_string() } else { repo_path.clone() },
+        "output_dir_yaml": gha_str(if repo_path.is_empty() { "." } else { &repo_path }),
+        "prefix": prefix,
+        "paths_yaml": paths.iter().map(|p| gha_str(p)).collect::<Vec<_>>(),
+        "providers": providers,
+        "provider_list": provider_ids.join(","),
+        "environments": environments,
+        "env_list": env_list.join(","),
+        "default_env": environments.first(),
+        "env_chain": environments
+            .iter()
+            .enumerate()
+            .map(|(i, e)| json!({"name": e, "previous": i.checked_sub(1).map(|p| environments[p])}))
+            .collect::<Vec<_>>(),
+    });
+    tree.insert(
+        ".github/workflows/archgen-terraform.yml".into(),
+        templates.render("github/archgen-terraform.yml.tera", &context)?,
+    );
+    tree.insert(
+        "DEPLOY.md".into(),
+        templates.render("github/DEPLOY.md.tera", &context)?,
+    );
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relative_paths_are_normalized_or_refused() {
+        assert_eq!(
+            plain_relative("./infra//out/").as_deref(),
+            Some("infra/out")
+        );
+        assert_eq!(plain_relative("").as_deref(), None);
+        assert_eq!(plain_relative("../x").as_deref(), None);
+        assert_eq!(plain_relative("/abs/x").as_deref(), None);
+    }
+
+    #[test]
+    fn workflow_strings_cannot_start_expressions() {
+        assert_eq!(gha_str("us-east-1"), "\"us-east-1\"");
+        assert_eq!(gha_str("${{ secrets.X }}"), "\"${{ '${{' }} secrets.X }}\"");
+    }
 }
