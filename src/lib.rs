@@ -86,7 +86,8 @@ fn cost_sheets(
     deployments: &BTreeMap<Provider, catalog::Deployment<'_>>,
     catalog: &Catalog,
     tree: &mut OutputTree,
-) {
+) -> Vec<cost::CostSheet> {
+    let mut all = Vec::new();
     for env in graph.spec.environments.keys() {
         let mut sheets = Vec::new();
         let mut as_of = BTreeMap::new();
@@ -109,7 +110,9 @@ fn cost_sheets(
             json.push('\n');
             tree.insert(format!("cost/{env}.json"), json);
         }
+        all.extend(sheets);
     }
+    all
 }
 
 /// Validates the spec for the requested providers and environments and builds its graph.
@@ -198,7 +201,10 @@ pub fn generate(
     }
     render::workflow::render_neutral(&graph, &deployments, options, templates, &mut tree)
         .map_err(Failure::Template)?;
-    cost_sheets(&graph, &deployments, catalog, &mut tree);
+    let sheets = cost_sheets(&graph, &deployments, catalog, &mut tree);
+    let findings = analyze::analyze(&graph, catalog);
+    render::architecture::render(&graph, catalog, &sheets, &findings, templates, &mut tree)
+        .map_err(Failure::Template)?;
     Ok(Generated {
         tree,
         warnings: Report::new(source, warnings),

@@ -210,6 +210,20 @@ pub struct Unpriced {
     pub item: String,
     /// Why.
     pub reason: String,
+    /// `secondary`: a billing dimension the price data lists as not derivable from a spec
+    /// (request-driven extras); `missing`: a line that should be priced but could not be
+    /// (missing usage value, SKU or price data).
+    pub kind: UnpricedKind,
+}
+
+/// Why an item is not priced.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum UnpricedKind {
+    /// Listed in the price data as not derivable from a spec.
+    Secondary,
+    /// Should be priced, but data is missing.
+    Missing,
 }
 
 /// The monthly cost of one deployment in one environment.
@@ -303,6 +317,7 @@ pub fn price(deployment: &Deployment<'_>, prices: &Prices, environment: &str) ->
                     component.function,
                     provider.title()
                 ),
+                kind: UnpricedKind::Missing,
             });
             sheet.components.push(cost);
             continue;
@@ -315,6 +330,7 @@ pub fn price(deployment: &Deployment<'_>, prices: &Prices, environment: &str) ->
                 component: component.id.clone(),
                 item: item.clone(),
                 reason: "not derivable from the spec".into(),
+                kind: UnpricedKind::Secondary,
             });
         }
         let sku_lines: Vec<&Line> = pricing
@@ -351,6 +367,7 @@ pub fn price(deployment: &Deployment<'_>, prices: &Prices, environment: &str) ->
                     component: component.id.clone(),
                     item: line.name.clone(),
                     reason,
+                    kind: UnpricedKind::Missing,
                 }),
             }
         }
@@ -364,6 +381,7 @@ pub fn price(deployment: &Deployment<'_>, prices: &Prices, environment: &str) ->
                 component: component.id.clone(),
                 item: sku_lines[0].name.clone(),
                 reason: format!("no price for {}", skus.join(", ")),
+                kind: UnpricedKind::Missing,
             });
         }
         cost.monthly = round_cents(cost.monthly);
@@ -382,6 +400,7 @@ pub fn price(deployment: &Deployment<'_>, prices: &Prices, environment: &str) ->
             reason: format!(
                 "no price data for {region}; {priced_region} prices are used as an estimate"
             ),
+            kind: UnpricedKind::Secondary,
         });
     }
     sheet

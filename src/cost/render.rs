@@ -315,13 +315,18 @@ pub fn compare(sheets: &[CostSheet]) -> Comparison {
         comparison
             .totals
             .insert(sheet.provider.clone(), sheet.total);
-        comparison
-            .unpriced
-            .insert(sheet.provider.clone(), sheet.unpriced.len());
+        comparison.unpriced.insert(
+            sheet.provider.clone(),
+            sheet
+                .unpriced
+                .iter()
+                .filter(|u| u.kind == super::UnpricedKind::Missing)
+                .count(),
+        );
         let mut incomplete: Vec<String> = sheet
             .unpriced
             .iter()
-            .filter(|u| !u.component.is_empty())
+            .filter(|u| !u.component.is_empty() && u.kind == super::UnpricedKind::Missing)
             .map(|u| u.component.clone())
             .collect();
         incomplete.sort();
@@ -417,7 +422,7 @@ pub fn comparison_markdown(comparison: &Comparison, as_of: &BTreeMap<String, Str
     if !unpriced.is_empty() {
         let _ = writeln!(
             out,
-            "\nItems not priced (not in the totals; see each provider's sheet): {}.",
+            "\nItems that should be priced but lack data (not in the totals; see each provider's sheet): {}.",
             unpriced.join(", ")
         );
     }

@@ -84,6 +84,22 @@ pub fn mermaid_label(value: &str) -> String {
     out
 }
 
+/// Text for a Markdown table cell or line: pipes escaped, no newlines, no raw HTML.
+pub fn md(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for c in value.chars() {
+        match c {
+            '|' => out.push_str("\\|"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '\n' | '\r' | '\t' => out.push(' '),
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// Text for a single-line comment in HCL, shell or YAML: no newlines, no control characters.
 pub fn comment(value: &str) -> String {
     value

@@ -4,6 +4,7 @@
 //! text), every `.tf` formatted like `terraform fmt` and re-parsed with hcl-rs. No I/O except
 //! reading `--templates-dir` once in [`Templates::load`].
 
+pub mod architecture;
 pub mod diagrams;
 pub mod filters;
 pub mod hclfmt;
@@ -192,6 +193,7 @@ fn register_filters(tera: &mut Tera) {
     tera.register_filter("comment", |s: &str, _: Kwargs, _: &State| {
         filters::comment(s)
     });
+    tera.register_filter("md", |s: &str, _: Kwargs, _: &State| filters::md(s));
 }
 
 /// Renders every artifact of one deployment, under `<provider>/`.

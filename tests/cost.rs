@@ -1,0 +1,327 @@
+//! The cost engine: billing formulas against hand-computed values (with test price data), every
+//! catalog entry priced or free on every provider, the comparison and the diff.
+
+mod common;
+
+use archgen::catalog::{self, Provider};
+use archgen::cost::{self, render};
+use archgen::{GenerateOptions, spec};
+
+const SPEC: &str = "name: c\nproviders:\n  aws: { region: us-east-1 }\nenvironments:\n  dev: { size: small }\n  prod: { size: large }\ncomponents:\n  - { id: stream, function: streaming_backbone, usage: { events_per_second: 1000, event_size_kb: 30 } }\n  - { id: cache, function: cache }\n  - { id: bucket, function: object_storage }\n";
+
+/// Test prices: numbers chosen so the expected totals are easy to compute by hand.
+const PRICES: &str = r#"provider: aws
+as_of: "2026-01-01"
+currency: USD
+regions: [us-east-1, eu-west-1]
+functions:
+  streaming_backbone:
+    lines:
+      - name: Shard hours
+        unit: shard-hour
+        quantity: shard_count * hours
+        price: { us-east-1: 0.01, eu-west-1: 0.02 }
+      - name: PUT payload units
+        unit: 1M units
+        quantity: events_per_second * seconds * ceil(event_size_kb / 25) / 1000000
+        price: { us-east-1: 0.5, eu-west-1: 1.0 }
+  cache:
+    lines:
+      - name: Small nodes
+        when: { node_type: cache.t4g.small }
+        unit: node-hour
+        quantity: (replicas + 1) * hours
+        price: { us-east-1: 0.1, eu-west-1: 0.1 }
+      - name: Backup storage
+        unit: GB-month
+        quantity: storage_gb
+        free_units: 10
+        price: { us-east-1: 1.0, eu-west-1: 1.0 }
+  object_storage:
+    lines:
+      - name: Storage
+        unit: GB-month
+        quantity: storage_gb
+        min_monthly: 3
+        price: { us-east-1: 0.01, eu-west-1: 0.01 }
+      - name: Requests
+        free: first million free in this test
+    unpriced:
+      - replication traffic
+"#;
+
+/// Test usage defaults (laid over the built-in ones entry by entry).
+const USAGE: &str = "functions:\n  cache:\n    small: { storage_gb: 50 }\n    large: { storage_gb: 5 }\n  object_storage:\n    small: { storage_gb: 50 }\n";
+
+fn sheets(spec_text: &str, prices: &str) -> Vec<cost::CostSheet> {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::create_dir_all(dir.path().join("pricing")).expect("mkdir");
+    std::fs::write(dir.path().join("pricing/aws.yaml"), prices).expect("write");
+    std::fs::write(dir.path().join("pricing/usage.yaml"), USAGE).expect("write");
+    let catalog = catalog::load(Some(dir.path())).unwrap_or_else(|r| panic!("{}", r.render(false)));
+    let sourced = spec::parse("c.yaml", spec_text).expect("parses");
+    archgen::cost_sheets_for(&sourced, &catalog, &GenerateOptions::default()).expect("prices")
+}
+
+/// Equal to the cent.
+fn assert_money(actual: f64, expected: f64) {
+    assert!((actual - expected).abs() < 0.005, "{actual} != {expected}");
+}
+
+fn line<'a>(sheet: &'a cost::CostSheet, component: &str, name: &str) -> &'a cost::CostLine {
+    sheet
+        .components
+        .iter()
+        .find(|c| c.id == component)
+        .and_then(|c| c.lines.iter().find(|l| l.name == name))
+        .unwrap_or_else(|| panic!("{component}/{name} not on the sheet"))
+}
+
+#[test]
+fn billing_formulas_match_hand_computed_values() {
+    let sheets = sheets(SPEC, PRICES);
+    let dev = sheets.iter().find(|s| s.environment == "dev").expect("dev");
+    // small: 2 shards (aws catalog) x 730 h x $0.01 = $14.60
+    assert_money(line(dev, "stream", "Shard hours").monthly, 14.6);
+    // 1000 ev/s x 2,628,000 s x ceil(30/25)=2 units / 1e6 = 5256 M units x $0.5 = $2,628.00
+    let put = line(dev, "stream", "PUT payload units");
+    assert!((put.quantity - 5256.0).abs() < 1e-9);
+    assert_money(put.monthly, 2628.0);
+    assert!(
+        put.assumptions
+            .iter()
+            .any(|a| a.name == "events_per_second" && a.source == "spec")
+    );
+    // small cache: t4g.small, 1 replica -> 2 nodes x 730 h x $0.1 = $146.00
+    assert_money(line(dev, "cache", "Small nodes").monthly, 146.0);
+    // backup: default storage_gb 50 - 10 free = 40 x $1 = $40.00
+    let backup = line(dev, "cache", "Backup storage");
+    assert_money(backup.monthly, 40.0);
+    assert!(
+        backup
+            .assumptions
+            .iter()
+            .any(|a| a.name == "storage_gb" && a.source == "default (small)")
+    );
+    // bucket: 50 GB x $0.01 = $0.50, raised to the $3.00 minimum
+    assert_money(line(dev, "bucket", "Storage").monthly, 3.0);
+    assert!(line(dev, "bucket", "Requests").free.is_some());
+    assert!(dev.unpriced.iter().any(|u| u.item == "replication traffic"));
+    assert_money(dev.total, 14.6 + 2628.0 + 146.0 + 40.0 + 3.0);
+
+    let prod = sheets
+        .iter()
+        .find(|s| s.environment == "prod")
+        .expect("prod");
+    // large cache is not a t4g.small: its node line cannot be priced and says so.
+    assert!(
+        prod.unpriced
+            .iter()
+            .any(|u| u.component == "cache" && u.reason.contains("node_type"))
+    );
+    // the tier default for large (5 GB) is under the free allowance: $0.
+    assert_money(line(prod, "cache", "Backup storage").monthly, 0.0);
+}
+
+#[test]
+fn an_unknown_region_is_priced_at_the_first_region_with_a_warning() {
+    let text = SPEC.replace("us-east-1", "ap-south-1");
+    let sheets = sheets(&text, PRICES);
+    let dev = &sheets[0];
+    assert_eq!(dev.priced_region, "us-east-1");
+    assert!(dev.unpriced.iter().any(|u| u.item == "region ap-south-1"));
+}
+
+#[test]
+fn a_missing_usage_value_is_unpriced_not_zero() {
+    let prices = PRICES.replace(
+        "quantity: storage_gb\n        min_monthly: 3",
+        "quantity: lookups_per_second * 2\n        min_monthly: 3",
+    );
+    let dev = sheets(SPEC, &prices)
+        .into_iter()
+        .find(|s| s.environment == "dev")
+        .expect("dev");
+    assert!(
+        dev.unpriced
+            .iter()
+            .any(|u| u.component == "bucket" && u.reason.contains("lookups_per_second"))
+    );
+}
+
+#[test]
+fn the_comparison_marks_the_cheapest_fully_priced_provider() {
+    let mut a = sheets(SPEC, &PRICES.replace("replication traffic", "x")).remove(0);
+    a.unpriced.clear();
+    let mut b = a.clone();
+    b.provider = "gcp".into();
+    b.total = a.total - 1.0;
+    let comparison = render::compare(&[a.clone(), b.clone()]);
+    assert_eq!(comparison.cheapest, "gcp");
+    b.unpriced.push(cost::Unpriced {
+        kind: cost::UnpricedKind::Missing,
+        component: "x".into(),
+        item: "y".into(),
+        reason: "z".into(),
+    });
+    assert_eq!(render::compare(&[a, b]).cheapest, "aws");
+}
+
+#[test]
+fn diff_shows_the_delta_per_component() {
+    let old = sheets(SPEC, PRICES);
+    let new = sheets(
+        &SPEC.replace("events_per_second: 1000", "events_per_second: 2000"),
+        PRICES,
+    );
+    let d = render::diff(&old[0], &new[0]);
+    assert_eq!(d.components.len(), 1);
+    let (before, after) = d.components["stream"];
+    assert!((after - before - 2628.0).abs() < 0.01);
+    let text = render::diff_markdown(&[d]);
+    assert!(text.contains("+$2,628.00"), "{text}");
+}
+
+#[test]
+fn every_catalog_entry_is_priced_or_free_on_every_provider_in_its_default_region() {
+    let catalog = common::catalog();
+    let mut missing = Vec::new();
+    for provider in Provider::ALL {
+        let Some(file) = catalog.providers.get(&provider) else {
+            continue;
+        };
+        let default_region = match provider {
+            Provider::Aws => "us-east-1",
+            Provider::Azure => "eastus",
+            Provider::Gcp => "us-central1",
+        };
+        let prices = catalog.prices.providers.get(&provider);
+        if !prices.is_some_and(|p| p.regions.iter().any(|r| r == default_region)) {
+            missing.push(format!("{provider}: no prices for {default_region}"));
+            continue;
+        }
+        let prices = prices.expect("checked");
+        for (function, implementation) in &file.functions {
+            let Some(pricing) = prices.functions.get(function) else {
+                missing.push(format!("{provider}/{function}: no pricing"));
+                continue;
+            };
+            if pricing.free.is_none() && pricing.lines.is_empty() {
+                missing.push(format!("{provider}/{function}: neither lines nor free"));
+            }
+            // Every SKU a size tier uses has a price when the function prices by SKU.
+            for (tier, params) in &implementation.sizes {
+                let sku_lines: Vec<_> = pricing
+                    .lines
+                    .iter()
+                    .filter(|l| !l.when.is_empty())
+                    .collect();
+                if sku_lines.is_empty() {
+                    continue;
+                }
+                if !sku_lines
+                    .iter()
+                    .any(|l| l.when.iter().all(|(k, v)| params.get(k) == Some(v)))
+                {
+                    missing.push(format!(
+                        "{provider}/{function}: no SKU line for tier {tier}"
+                    ));
+                }
+            }
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "{} gaps:\n{}",
+        missing.len(),
+        missing.join("\n")
+    );
+}
+
+/// One component on one provider, priced with the built-in data.
+fn priced(
+    provider: &str,
+    region: &str,
+    function: &str,
+    size: &str,
+    usage: &str,
+) -> cost::ComponentCost {
+    let project = if provider == "gcp" {
+        ", project: cost-test-1"
+    } else {
+        ""
+    };
+    let text = format!(
+        "name: c\nproviders:\n  {provider}: {{ region: {region}{project} }}\nenvironments:\n  e: {{ size: {size} }}\ncomponents:\n  - {{ id: x, function: {function}, usage: {{ {usage} }} }}\n"
+    );
+    let sourced = spec::parse("c.yaml", &text).expect("parses");
+    let sheets =
+        archgen::cost_sheets_for(&sourced, &common::catalog(), &GenerateOptions::default())
+            .unwrap_or_else(|e| panic!("{e:?}"));
+    sheets[0].components[0].clone()
+}
+
+/// Hand-computed from the published list prices in catalogs/pricing (the line-by-line
+/// arithmetic is in each comment); a change to the data or the engine that moves these fails.
+#[test]
+fn real_price_data_matches_hand_computed_sheets() {
+    // Kinesis, 4 shards (medium), 72 h retention, 1,000 events/s of 1 KB, us-east-1:
+    // shards 4 x 730 x $0.015 = 43.80; PUT units 2,628 M x $0.014 = 36.79;
+    // extended retention 4 x 730 x $0.020 = 58.40; shard-level metrics 4 x 7 x $0.30 = 8.40.
+    let kinesis = priced(
+        "aws",
+        "us-east-1",
+        "streaming_backbone",
+        "medium",
+        "events_per_second: 1000, event_size_kb: 1",
+    );
+    assert!((kinesis.monthly - 147.39).abs() < 0.011, "{kinesis:#?}");
+
+    // Cloud SQL db-custom-2-7680 REGIONAL (medium), 100 GB, us-central1:
+    // vCPU 2 x 730 x $0.0826 = 120.60; memory 7.5 x 730 x $0.014 = 76.65; SSD 100 x $0.34 = 34.00;
+    // backups 100 x $0.08 = 8.00; password secret version $0.06.
+    let cloud_sql = priced(
+        "gcp",
+        "us-central1",
+        "relational_db",
+        "medium",
+        "storage_gb: 100",
+    );
+    assert!((cloud_sql.monthly - 239.31).abs() < 0.011, "{cloud_sql:#?}");
+
+    // PostgreSQL Flexible Server GP_Standard_D4ds_v5 with zone-redundant HA (medium), eastus:
+    // compute 2 x 730 x $0.356 = 519.76; storage 2 x 128 GB x $0.115 = 29.44.
+    let postgres = priced(
+        "azure",
+        "eastus",
+        "relational_db",
+        "medium",
+        "storage_gb: 100",
+    );
+    assert!((postgres.monthly - 549.20).abs() < 0.011, "{postgres:#?}");
+}
+
+/// Seed 001's cost table prices 6 x kafka.m5.2xlarge at "$0.42/hr x 730hr x 6 = $1,839".
+/// $0.42 is the kafka.m5.xlarge rate; the 2xlarge broker (8 vCPU, 32 GB) lists at $0.84/hr in
+/// us-east-1 (aws.amazon.com/msk/pricing), so the brokers alone are 6 x 730 x $0.84 = $3,679.20.
+#[test]
+fn seed_001_underprices_its_kafka_brokers() {
+    let msk = priced(
+        "aws",
+        "us-east-1",
+        "kafka_managed",
+        "xlarge",
+        "events_per_second: 0",
+    );
+    let brokers = msk
+        .lines
+        .iter()
+        .find(|l| l.sku.contains("kafka.m5.2xlarge") || l.name.contains("kafka.m5.2xlarge"))
+        .unwrap_or_else(|| panic!("no broker line: {msk:#?}"));
+    assert!((brokers.monthly - 3679.20).abs() < 0.011, "{brokers:#?}");
+    let seed_value = 1839.0;
+    assert!(
+        brokers.monthly > 1.9 * seed_value,
+        "the seed's figure is the xlarge rate"
+    );
+}
