@@ -437,7 +437,9 @@ fn repo_path(output: &Path) -> String {
     }
 }
 
-/// With `--provider`, files generated earlier for the other providers stay as they are.
+/// With `--provider`, only the selected providers' directories are regenerated: files generated
+/// earlier for the other providers, and the cross-provider files (comparison, diagrams,
+/// ARCHITECTURE.md, pipeline) that a full run wrote, stay as they are.
 fn carry_over(tree: &mut render::OutputTree, dir: &Path, selected: &[Provider]) {
     let Ok(manifest) = std::fs::read_to_string(dir.join(outputs::MANIFEST)) else {
         return;
@@ -449,7 +451,7 @@ fn carry_over(tree: &mut render::OutputTree, dir: &Path, selected: &[Provider]) 
         let ours = selected
             .iter()
             .any(|p| path.starts_with(&format!("{}/", p.as_str())));
-        if ours || tree.contains_key(path) {
+        if ours {
             continue;
         }
         if let Ok(text) = std::fs::read_to_string(dir.join(path)) {
