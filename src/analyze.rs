@@ -671,19 +671,10 @@ fn single_zone(params: &BTreeMap<String, Scalar>) -> Option<String> {
             _ => false,
         };
         if flag {
-            return Some(format!("{key} = {}", scalar_text(value)));
+            return Some(format!("{key} = {}", value.text()));
         }
     }
     None
-}
-
-fn scalar_text(value: &Scalar) -> String {
-    match value {
-        Scalar::Bool(b) => b.to_string(),
-        Scalar::Int(i) => i.to_string(),
-        Scalar::Float(x) => x.to_string(),
-        Scalar::Str(s) => s.clone(),
-    }
 }
 
 fn single_az_in_prod(f: &Facts<'_>) -> Vec<Hit> {

@@ -571,7 +571,7 @@ fn catalog_command(cli: &Cli, command: &CatalogCommand, printer: Printer) -> Res
                         for (tier, params) in &i.sizes {
                             let values: Vec<String> = params
                                 .iter()
-                                .map(|(k, v)| format!("{k}={}", scalar_text(v)))
+                                .map(|(k, v)| format!("{k}={}", v.text()))
                                 .collect();
                             text.push_str(&format!("  {tier:<7} {}\n", values.join(", ")));
                         }
@@ -581,15 +581,6 @@ fn catalog_command(cli: &Cli, command: &CatalogCommand, printer: Printer) -> Res
             printer.out(&text);
             Ok(())
         }
-    }
-}
-
-fn scalar_text(value: &spec::model::Scalar) -> String {
-    match value {
-        spec::model::Scalar::Bool(b) => b.to_string(),
-        spec::model::Scalar::Int(i) => i.to_string(),
-        spec::model::Scalar::Float(f) => f.to_string(),
-        spec::model::Scalar::Str(s) => s.clone(),
     }
 }
 

@@ -300,3 +300,28 @@ fn real_price_data_matches_hand_computed_sheets() {
     );
     assert!((postgres.monthly - 549.20).abs() < 0.011, "{postgres:#?}");
 }
+
+/// Seed 001's cost table prices 6 x kafka.m5.2xlarge at "$0.42/hr x 730hr x 6 = $1,839".
+/// $0.42 is the kafka.m5.xlarge rate; the 2xlarge broker (8 vCPU, 32 GB) lists at $0.84/hr in
+/// us-east-1 (aws.amazon.com/msk/pricing), so the brokers alone are 6 x 730 x $0.84 = $3,679.20.
+#[test]
+fn seed_001_underprices_its_kafka_brokers() {
+    let msk = priced(
+        "aws",
+        "us-east-1",
+        "kafka_managed",
+        "xlarge",
+        "events_per_second: 0",
+    );
+    let brokers = msk
+        .lines
+        .iter()
+        .find(|l| l.sku.contains("kafka.m5.2xlarge") || l.name.contains("kafka.m5.2xlarge"))
+        .unwrap_or_else(|| panic!("no broker line: {msk:#?}"));
+    assert!((brokers.monthly - 3679.20).abs() < 0.011, "{brokers:#?}");
+    let seed_value = 1839.0;
+    assert!(
+        brokers.monthly > 1.9 * seed_value,
+        "the seed's figure is the xlarge rate"
+    );
+}

@@ -5,7 +5,21 @@ mod common;
 use std::fmt::Write as _;
 
 /// The examples this suite covers; must equal the directories under `examples/`.
-const EXAMPLES: &[&str] = &["realtime-analytics", "three-tier-web"];
+const EXAMPLES: &[&str] = &[
+    "booking-platform",
+    "container-cicd",
+    "data-lake",
+    "ecommerce",
+    "global-content",
+    "hipaa-platform",
+    "image-pipeline",
+    "microservices-gateway",
+    "multi-region-dr",
+    "realtime-analytics",
+    "realtime-dashboard",
+    "spot-batch",
+    "three-tier-web",
+];
 
 #[test]
 fn example_list_matches_the_directory() {
@@ -73,31 +87,41 @@ fn no_absolute_paths_or_timestamps_leak() {
     }
 }
 
-/// A date with a time of day (`2026-11-22T04:15` or `2026-11-22 04:15`): every timestamp format
-/// archgen could leak has this shape; durations such as `01.00:00:00` do not.
+/// Today's date, `YYYY-MM-DD` (UTC): a generation-time timestamp would contain it. Literal dates
+/// in templates (a maintenance-window anchor, a backup schedule) are constants and allowed.
+fn today() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("clock after 1970")
+        .as_secs();
+    let days = i64::try_from(secs / 86_400).expect("fits");
+    // Howard Hinnant's civil_from_days.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02}")
+}
+
 fn has_time_of_day(text: &str) -> bool {
-    text.as_bytes().windows(16).any(|w| {
-        let d = |i: usize| w[i].is_ascii_digit();
-        d(0) && d(1)
-            && d(2)
-            && d(3)
-            && w[4] == b'-'
-            && d(5)
-            && d(6)
-            && w[7] == b'-'
-            && d(8)
-            && d(9)
-            && (w[10] == b'T' || w[10] == b' ')
-            && d(11)
-            && d(12)
-            && w[13] == b':'
-            && d(14)
-            && d(15)
+    let today = today();
+    text.match_indices(&today).any(|(at, _)| {
+        // A date followed by a time of day (`T04:15` / ` 04:15`).
+        text.as_bytes()
+            .get(at + 10)
+            .is_some_and(|b| *b == b'T' || *b == b' ')
+            && text.as_bytes().get(at + 13) == Some(&b':')
     })
 }
 
 #[test]
 fn the_timestamp_check_can_fail() {
-    assert!(has_time_of_day("built 2026-11-22T04:15:00Z"));
+    assert!(has_time_of_day(&format!("built {}T04:15:00Z", today())));
+    assert!(!has_time_of_day("start_time = \"2025-01-04T03:00:00Z\""));
     assert!(!has_time_of_day("expiration_period = \"01.00:00:00\""));
 }

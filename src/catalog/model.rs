@@ -139,7 +139,7 @@ pub struct Implementation {
     pub sku_param: Option<String>,
     /// Further accepted SKU values beyond those in `sizes`.
     #[serde(default)]
-    pub skus: Vec<String>,
+    pub skus: Vec<Scalar>,
     /// Expressions other templates may reference (`{name}` = the component's Terraform name).
     #[serde(default)]
     pub exports: BTreeMap<String, Export>,
@@ -170,11 +170,11 @@ impl Implementation {
 
     /// Every SKU a spec may pin: the values of `sku_param` across tiers plus `skus`.
     pub fn known_skus(&self) -> Vec<String> {
-        let mut skus: Vec<String> = self.skus.clone();
+        let mut skus: Vec<String> = self.skus.iter().map(Scalar::text).collect();
         if let Some(param) = &self.sku_param {
             for params in self.sizes.values() {
-                if let Some(Scalar::Str(sku)) = params.get(param) {
-                    skus.push(sku.clone());
+                if let Some(sku) = params.get(param) {
+                    skus.push(sku.text());
                 }
             }
         }

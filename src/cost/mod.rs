@@ -375,7 +375,7 @@ pub fn price(deployment: &Deployment<'_>, prices: &Prices, environment: &str) ->
             let skus: Vec<String> = params
                 .iter()
                 .filter(|(k, _)| sku_lines.iter().any(|l| l.when.contains_key(*k)))
-                .map(|(k, v)| format!("{k} = {}", scalar_text(v)))
+                .map(|(k, v)| format!("{k} = {}", v.text()))
                 .collect();
             sheet.unpriced.push(Unpriced {
                 component: component.id.clone(),
@@ -404,15 +404,6 @@ pub fn price(deployment: &Deployment<'_>, prices: &Prices, environment: &str) ->
         });
     }
     sheet
-}
-
-fn scalar_text(value: &Scalar) -> String {
-    match value {
-        Scalar::Bool(b) => b.to_string(),
-        Scalar::Int(i) => i.to_string(),
-        Scalar::Float(f) => f.to_string(),
-        Scalar::Str(s) => s.clone(),
-    }
 }
 
 fn round_cents(value: f64) -> f64 {

@@ -170,6 +170,18 @@ pub enum Scalar {
     Str(String),
 }
 
+impl Scalar {
+    /// The value as written (`2048`, `true`, `cache.r7g.large`).
+    pub fn text(&self) -> String {
+        match self {
+            Self::Bool(b) => b.to_string(),
+            Self::Int(i) => i.to_string(),
+            Self::Float(f) => f.to_string(),
+            Self::Str(s) => s.clone(),
+        }
+    }
+}
+
 /// Usage assumptions that drive the cost engine; any may be omitted.
 #[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]

@@ -572,10 +572,7 @@ impl Validator<'_> {
                 }
                 if implementation.sku_param.as_deref() == Some(key.value.as_str()) {
                     let skus = implementation.known_skus();
-                    let given = match &value.value {
-                        Scalar::Str(s) => s.clone(),
-                        other => format!("{other:?}"),
-                    };
+                    let given = value.value.text();
                     if !skus.contains(&given) {
                         let hint = did_you_mean(&given, skus.iter().map(String::as_str));
                         let d = self.error(
