@@ -72,7 +72,15 @@ fn architecture(graph: &ServiceGraph, title: &str, detail: &dyn Fn(&str) -> Stri
             json!({"from": node(graph, &c.from), "to": node(graph, &c.to), "label": c.label, "two_way": c.two_way})
         })
         .collect();
-    json!({"title": title, "tiers": tiers, "actors": actors, "edges": edges})
+    // `attached_to` drawn as a dotted link: a WAF protecting its CDN, a DLQ beside its queue.
+    let attachments: Vec<Value> = graph
+        .ordered()
+        .filter_map(|c| {
+            let parent = c.attached_to.as_deref()?;
+            Some(json!({"from": format!("c_{}", c.id), "to": format!("c_{parent}"), "label": "attached to"}))
+        })
+        .collect();
+    json!({"title": title, "tiers": tiers, "actors": actors, "edges": edges, "attachments": attachments})
 }
 
 /// Flows from the spec, or one derived request path.
