@@ -275,47 +275,10 @@ fn unknown_environments_and_flags_are_refused() {
     }
 }
 
-const HOSTILE: &[&str] = &[
-    r#"x"; rm -rf ~"#,
-    r#"x"; touch pwned_dq; ""#,
-    "x'; touch pwned_sq; '",
-    "$(touch pwned_subst) `touch pwned_tick`",
-    "${HOME:?boom} $((1/0))",
-    "line one\ntouch pwned_newline",
-];
-
-fn hostile_spec(text: &str) -> String {
-    let t = archgen::render::filters::yaml_str(text);
-    format!(
-        r"name: hostile
-description: {t}
-providers:
-  aws: {{ region: us-east-1 }}
-  azure: {{ region: eastus }}
-  gcp: {{ region: us-central1, project: hostile-123 }}
-environments:
-  dev: {{ size: small }}
-components:
-  - id: media
-    function: object_storage
-    name: {t}
-    description: {t}
-  - id: alerts
-    function: pubsub_topic
-    name: {t}
-  - id: app_secrets
-    function: secrets
-    name: {t}
-connections:
-  - {{ from: alerts, to: media, label: {t}, protocol: https }}
-"
-    )
-}
-
 #[test]
 fn hostile_labels_are_inert_in_the_scripts() {
-    for text in HOSTILE {
-        let source = hostile_spec(text);
+    for text in common::HOSTILE {
+        let source = common::hostile_spec(text);
         let sourced =
             spec::parse("hostile.yaml", &source).unwrap_or_else(|r| panic!("{}", r.render(false)));
         let tree = archgen::generate(

@@ -4,53 +4,10 @@ mod common;
 
 use archgen::{GenerateOptions, spec};
 
-const HOSTILE: &[&str] = &[
-    r#"x"; rm -rf ~"#,
-    "${file(\"/etc/passwd\")}",
-    "%{ for x in y }boom%{ endfor }",
-    "$(touch /tmp/pwned) `id`",
-    "line one\nline two: [broken]",
-    "--> A; B | C",
-    "back\\slash \\\" quote",
-];
-
-fn spec_with(text: &str) -> String {
-    let yaml_text = archgen::render::filters::yaml_str(text);
-    format!(
-        r"name: hostile
-description: {yaml_text}
-providers:
-  aws: {{ region: us-east-1 }}
-  azure: {{ region: eastus }}
-  gcp: {{ region: us-central1, project: hostile-123 }}
-environments:
-  dev: {{ size: small }}
-actors:
-  - {{ id: users, name: {yaml_text} }}
-components:
-  - id: media
-    function: object_storage
-    name: {yaml_text}
-    description: {yaml_text}
-  - id: cache
-    function: cache
-    name: {yaml_text}
-connections:
-  - {{ from: users, to: media, label: {yaml_text}, protocol: {yaml_text} }}
-  - {{ from: media, to: cache, label: {yaml_text} }}
-flows:
-  - id: f
-    name: {yaml_text}
-    steps:
-      - {{ from: users, to: media, message: {yaml_text} }}
-"
-    )
-}
-
 #[test]
 fn hostile_text_is_inert_in_terraform() {
-    for text in HOSTILE {
-        let source = spec_with(text);
+    for text in common::HOSTILE {
+        let source = common::hostile_spec(text);
         let sourced =
             spec::parse("hostile.yaml", &source).unwrap_or_else(|r| panic!("{}", r.render(false)));
         let generated = archgen::generate(

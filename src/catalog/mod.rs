@@ -21,6 +21,29 @@ pub use resolve::{Deployment, resolve};
 
 static EMBEDDED: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/catalogs");
 
+/// Each named catalog file (paths relative to `catalogs/`): the embedded copy, then the copy in
+/// `override_dir` when there is one, as (display name, text), in that order, so later entries win.
+pub fn sources(
+    override_dir: Option<&Path>,
+    paths: &[&str],
+) -> Result<Vec<(String, String)>, Report> {
+    let mut files = Vec::new();
+    for path in paths {
+        if let Some(text) = embedded_file(path) {
+            files.push((format!("<builtin>/catalogs/{path}"), text.to_string()));
+        }
+        if let Some(dir) = override_dir {
+            let file = dir.join(path);
+            if file.is_file() {
+                let text = std::fs::read_to_string(&file)
+                    .map_err(|err| io_report(&file.display().to_string(), &err.to_string()))?;
+                files.push((file.display().to_string(), text));
+            }
+        }
+    }
+    Ok(files)
+}
+
 /// The text of an embedded catalog file (path relative to `catalogs/`).
 pub fn embedded_file(path: &str) -> Option<&'static str> {
     EMBEDDED.get_file(path).and_then(|f| f.contents_utf8())
@@ -100,23 +123,10 @@ impl Catalog {
 
 /// Loads the embedded catalogs, overlaid entry by entry with files from `override_dir`.
 pub fn load(override_dir: Option<&Path>) -> Result<Catalog, Report> {
-    let mut files: Vec<(String, String)> = Vec::new();
-    for name in ["functions.yaml", "aws.yaml", "azure.yaml", "gcp.yaml"] {
-        if let Some(file) = EMBEDDED.get_file(name) {
-            files.push((
-                format!("<builtin>/catalogs/{name}"),
-                file.contents_utf8().unwrap_or_default().to_string(),
-            ));
-        }
-        if let Some(dir) = override_dir {
-            let path = dir.join(name);
-            if path.is_file() {
-                let text = std::fs::read_to_string(&path)
-                    .map_err(|err| io_report(&path.display().to_string(), &err.to_string()))?;
-                files.push((path.display().to_string(), text));
-            }
-        }
-    }
+    let files = sources(
+        override_dir,
+        &["functions.yaml", "aws.yaml", "azure.yaml", "gcp.yaml"],
+    )?;
 
     let mut catalog = Catalog {
         functions: BTreeMap::new(),

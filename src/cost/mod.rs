@@ -36,25 +36,15 @@ pub struct Prices {
 /// Loads the embedded price data, overlaid by `<override_dir>/pricing/*.yaml` entry by entry.
 pub fn load(override_dir: Option<&Path>) -> Result<Prices, Report> {
     let mut prices = Prices::default();
-    let mut sources: Vec<(String, String)> = Vec::new();
-    for name in ["usage.yaml", "aws.yaml", "azure.yaml", "gcp.yaml"] {
-        let path = format!("pricing/{name}");
-        if let Some(text) = crate::catalog::embedded_file(&path) {
-            sources.push((format!("<builtin>/catalogs/{path}"), text.to_string()));
-        }
-        if let Some(dir) = override_dir {
-            let file = dir.join(&path);
-            if file.is_file() {
-                let text = std::fs::read_to_string(&file).map_err(|e| {
-                    Report::new(
-                        Source::new(file.display().to_string(), ""),
-                        vec![Diagnostic::error("archgen::io", e.to_string(), None)],
-                    )
-                })?;
-                sources.push((file.display().to_string(), text));
-            }
-        }
-    }
+    let sources = crate::catalog::sources(
+        override_dir,
+        &[
+            "pricing/usage.yaml",
+            "pricing/aws.yaml",
+            "pricing/azure.yaml",
+            "pricing/gcp.yaml",
+        ],
+    )?;
     for (name, text) in sources {
         if text.trim().is_empty() {
             continue;

@@ -3,8 +3,9 @@
 
 use std::fmt::Write as _;
 
-/// An HCL quoted string literal, quotes included: escapes, and `${` / `%{` made literal.
-pub fn hcl_str(value: &str) -> String {
+/// A double-quoted literal with C-style escapes, shared by HCL and YAML. With `template_safe`,
+/// `${` and `%{` are doubled so HCL reads them as literal text, not interpolation.
+fn quoted(value: &str, template_safe: bool) -> String {
     let mut out = String::with_capacity(value.len() + 2);
     out.push('"');
     let mut chars = value.chars().peekable();
@@ -15,7 +16,7 @@ pub fn hcl_str(value: &str) -> String {
             '\n' => out.push_str("\\n"),
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
-            '$' | '%' if chars.peek() == Some(&'{') => {
+            '$' | '%' if template_safe && chars.peek() == Some(&'{') => {
                 out.push(c);
                 out.push(c);
             }
@@ -27,6 +28,11 @@ pub fn hcl_str(value: &str) -> String {
     }
     out.push('"');
     out
+}
+
+/// An HCL quoted string literal, quotes included: escapes, and `${` / `%{` made literal.
+pub fn hcl_str(value: &str) -> String {
+    quoted(value, true)
 }
 
 /// A POSIX shell word: single-quoted, with embedded single quotes closed and escaped.
@@ -43,23 +49,7 @@ pub fn sh_quote(value: &str) -> String {
 
 /// A YAML double-quoted scalar (quotes included), safe in any flow or block position.
 pub fn yaml_str(value: &str) -> String {
-    let mut out = String::with_capacity(value.len() + 2);
-    out.push('"');
-    for c in value.chars() {
-        match c {
-            '\\' => out.push_str("\\\\"),
-            '"' => out.push_str("\\\""),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if c.is_control() => {
-                let _ = write!(out, "\\u{:04x}", u32::from(c));
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
+    quoted(value, false)
 }
 
 /// Text for a Mermaid label inside `"..."`: quotes, brackets, pipes, arrows and entities made

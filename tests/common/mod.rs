@@ -65,3 +65,60 @@ pub fn snapshot_settings(dir: &str) -> insta::Settings {
     settings.set_omit_expression(true);
     settings
 }
+
+/// Hostile text for every free-text field: quotes, backslashes, HCL / shell / YAML / Mermaid
+/// syntax, newlines.
+pub const HOSTILE: &[&str] = &[
+    r#"x"; rm -rf ~"#,
+    r#"x"; touch pwned_dq; ""#,
+    "x'; touch pwned_sq; '",
+    "$(touch pwned_subst) `touch pwned_tick`",
+    "${HOME:?boom} $((1/0))",
+    "${file(\"/etc/passwd\")}",
+    "%{ for x in y }boom%{ endfor }",
+    "line one\ntouch pwned_newline",
+    "line one\nline two: [broken]",
+    "--> A; B | C",
+    "back\\slash \\\" quote",
+];
+
+/// A spec that puts `text` in every free-text field, on all three providers.
+pub fn hostile_spec(text: &str) -> String {
+    let t = archgen::render::filters::yaml_str(text);
+    format!(
+        r"name: hostile
+description: {t}
+providers:
+  aws: {{ region: us-east-1 }}
+  azure: {{ region: eastus }}
+  gcp: {{ region: us-central1, project: hostile-123 }}
+environments:
+  dev: {{ size: small }}
+actors:
+  - {{ id: users, name: {t} }}
+components:
+  - id: media
+    function: object_storage
+    name: {t}
+    description: {t}
+  - id: cache
+    function: cache
+    name: {t}
+  - id: alerts
+    function: pubsub_topic
+    name: {t}
+  - id: app_secrets
+    function: secrets
+    name: {t}
+connections:
+  - {{ from: users, to: media, label: {t}, protocol: {t} }}
+  - {{ from: media, to: cache, label: {t} }}
+  - {{ from: alerts, to: media, label: {t}, protocol: https }}
+flows:
+  - id: f
+    name: {t}
+    steps:
+      - {{ from: users, to: media, message: {t} }}
+"
+    )
+}
