@@ -44,6 +44,45 @@ fn label(graph: &ServiceGraph, id: &str) -> String {
         .unwrap_or_else(|| id.to_string())
 }
 
+/// Above this many connections a diagram bundles fan-out: a component with three or more
+/// connections into one lane gets a single edge to that lane, labelled with the count.
+const BUNDLE_ABOVE: usize = 30;
+
+/// Edges of the architecture diagram, bundled per target lane on large specs.
+fn edges(graph: &ServiceGraph) -> Vec<Value> {
+    let connections = &graph.spec.connections;
+    let lane_of = |id: &str| graph.spec.component(id).map(|c| c.tier.clone());
+    let mut fan_out: std::collections::BTreeMap<(String, String), usize> =
+        std::collections::BTreeMap::new();
+    if connections.len() > BUNDLE_ABOVE {
+        for c in connections {
+            if let Some(lane) = lane_of(&c.to) {
+                *fan_out.entry((c.from.clone(), lane)).or_default() += 1;
+            }
+        }
+        fan_out.retain(|_, n| *n >= 3);
+    }
+    let mut out = Vec::new();
+    let mut bundled: BTreeSet<(String, String)> = BTreeSet::new();
+    for c in connections {
+        let lane = lane_of(&c.to);
+        if let Some(lane) = lane.filter(|l| fan_out.contains_key(&(c.from.clone(), l.clone()))) {
+            if bundled.insert((c.from.clone(), lane.clone())) {
+                let count = fan_out[&(c.from.clone(), lane.clone())];
+                out.push(json!({
+                    "from": node(graph, &c.from),
+                    "to": format!("lane_{lane}"),
+                    "label": format!("{count} connections"),
+                    "two_way": false,
+                }));
+            }
+            continue;
+        }
+        out.push(json!({"from": node(graph, &c.from), "to": node(graph, &c.to), "label": c.label, "two_way": c.two_way}));
+    }
+    out
+}
+
 /// The architecture context; `detail(component id)` is the second line of each node.
 fn architecture(graph: &ServiceGraph, title: &str, detail: &dyn Fn(&str) -> String) -> Value {
     debug_assert!(LANE_ORDER.iter().all(|t| TIERS.contains(t)));
@@ -64,14 +103,7 @@ fn architecture(graph: &ServiceGraph, title: &str, detail: &dyn Fn(&str) -> Stri
         .iter()
         .map(|a| json!({"node": format!("a_{}", a.id), "label": a.label}))
         .collect();
-    let edges: Vec<Value> = graph
-        .spec
-        .connections
-        .iter()
-        .map(|c| {
-            json!({"from": node(graph, &c.from), "to": node(graph, &c.to), "label": c.label, "two_way": c.two_way})
-        })
-        .collect();
+    let edges = edges(graph);
     // `attached_to` drawn as a dotted link: a WAF protecting its CDN, a DLQ beside its queue.
     let attachments: Vec<Value> = graph
         .ordered()
