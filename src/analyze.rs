@@ -240,26 +240,31 @@ impl<'a> Facts<'a> {
             .any(|c| functions.contains(&c.function.as_str()))
     }
 
-    /// Ids that connect to `id`.
-    fn callers(&self, id: &str) -> Vec<&'a str> {
+    /// Ids on the other end of `id`'s connections: its callers (`outgoing` false) or callees.
+    fn neighbours(&self, id: &str, outgoing: bool) -> Vec<&'a str> {
         self.graph
             .spec
             .connections
             .iter()
-            .filter(|c| c.to == id)
-            .map(|c| c.from.as_str())
+            .filter_map(|c| {
+                let (this, other) = if outgoing {
+                    (&c.from, &c.to)
+                } else {
+                    (&c.to, &c.from)
+                };
+                (this == id).then_some(other.as_str())
+            })
             .collect()
+    }
+
+    /// Ids that connect to `id`.
+    fn callers(&self, id: &str) -> Vec<&'a str> {
+        self.neighbours(id, false)
     }
 
     /// Ids `id` connects to.
     fn callees(&self, id: &str) -> Vec<&'a str> {
-        self.graph
-            .spec
-            .connections
-            .iter()
-            .filter(|c| c.from == id)
-            .map(|c| c.to.as_str())
-            .collect()
+        self.neighbours(id, true)
     }
 
     fn children(&self, id: &str) -> Vec<&'a ComponentSpec> {

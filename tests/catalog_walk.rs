@@ -7,7 +7,6 @@ mod common;
 
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
-use std::process::Command;
 
 use archgen::catalog::{Catalog, Provider};
 use archgen::{GenerateOptions, spec};
@@ -199,18 +198,7 @@ fn every_function_renders_in_isolation_on_every_provider_and_size() {
         problems.join("\n")
     );
 
-    if std::env::var_os("ARCHGEN_SKIP_TERRAFORM").is_none() {
-        let output = Command::new("terraform")
-            .args(["fmt", "-check", "-recursive", "-list=true"])
-            .arg(dir.path())
-            .env("TF_CLI_CONFIG_FILE", "/dev/null")
-            .output()
-            .expect("terraform (set ARCHGEN_SKIP_TERRAFORM=1 to skip)");
-        assert!(
-            output.status.success(),
-            "terraform fmt would change:\n{}{}",
-            String::from_utf8_lossy(&output.stdout),
-            String::from_utf8_lossy(&output.stderr)
-        );
+    if let Some(Err(diff)) = common::terraform_fmt_check(dir.path()) {
+        panic!("terraform fmt would change:\n{diff}");
     }
 }

@@ -66,6 +66,38 @@ pub fn snapshot_settings(dir: &str) -> insta::Settings {
     settings
 }
 
+/// Writes a tree under `dir`.
+pub fn write_tree(dir: &Path, tree: &OutputTree) {
+    for (path, text) in tree {
+        let target = dir.join(path);
+        std::fs::create_dir_all(target.parent().expect("parent")).expect("mkdir");
+        std::fs::write(&target, text).expect("write");
+    }
+}
+
+/// `terraform fmt -check -recursive -diff DIR`: `Err` with terraform's output when it would
+/// change something. `None` when `ARCHGEN_SKIP_TERRAFORM` is set (a machine without terraform).
+pub fn terraform_fmt_check(dir: &Path) -> Option<Result<(), String>> {
+    if std::env::var_os("ARCHGEN_SKIP_TERRAFORM").is_some() {
+        return None;
+    }
+    let output = std::process::Command::new("terraform")
+        .args(["fmt", "-check", "-recursive", "-diff"])
+        .arg(dir)
+        .env("TF_CLI_CONFIG_FILE", "/dev/null")
+        .output()
+        .expect("terraform is not on PATH (set ARCHGEN_SKIP_TERRAFORM=1 to skip)");
+    Some(if output.status.success() {
+        Ok(())
+    } else {
+        Err(format!(
+            "{}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        ))
+    })
+}
+
 /// Hostile text for every free-text field: quotes, backslashes, HCL / shell / YAML / Mermaid
 /// syntax, newlines.
 pub const HOSTILE: &[&str] = &[
