@@ -135,15 +135,24 @@ impl Templates {
 
     /// Renders one template with a JSON context.
     pub fn render(&self, name: &str, context: &Value) -> Result<String, TemplateError> {
-        let fail = |message: String| TemplateError {
-            template: name.to_string(),
-            message,
-            overridden: self.overridden.iter().any(|o| o == name),
-        };
-        let context = Context::from_serialize(context).map_err(|e| fail(error_chain(&e)))?;
+        let context = Context::from_serialize(context).map_err(|e| self.error(name, &e))?;
+        self.render_context(name, &context)
+    }
+
+    /// Renders one template with a prepared Tera context (its values share their data, so
+    /// one large context can serve many renders cheaply).
+    pub fn render_context(&self, name: &str, context: &Context) -> Result<String, TemplateError> {
         self.tera
-            .render(name, &context)
-            .map_err(|e| fail(error_chain(&e)))
+            .render(name, context)
+            .map_err(|e| self.error(name, &e))
+    }
+
+    fn error(&self, name: &str, err: &dyn std::error::Error) -> TemplateError {
+        TemplateError {
+            template: name.to_string(),
+            message: error_chain(err),
+            overridden: self.overridden.iter().any(|o| o == name),
+        }
     }
 }
 

@@ -108,7 +108,23 @@ pub(crate) fn base_context(deployment: &Deployment<'_>) -> Value {
     })
 }
 
-fn component_context(deployment: &Deployment<'_>, placement: &Placement, base: &Value) -> Value {
+/// The base context as Tera values, converted once: cloning them is cheap (shared data), so every
+/// component's render gets `components` without copying it.
+fn shared_context(base: &Value) -> tera::Context {
+    let mut context = tera::Context::new();
+    if let Value::Object(map) = base {
+        for (key, value) in map {
+            context.insert_value(key.clone(), tera::Value::from_serializable(value));
+        }
+    }
+    context
+}
+
+fn component_context(
+    deployment: &Deployment<'_>,
+    placement: &Placement,
+    shared: &tera::Context,
+) -> tera::Context {
     let spec = &deployment.graph.spec;
     let id = placement.component.id.as_str();
     let parent = placement
@@ -143,8 +159,8 @@ fn component_context(deployment: &Deployment<'_>, placement: &Placement, base: &
                 .map(|p| link(deployment, p, &c.protocol, &c.label))
         })
         .collect();
-    let mut context = base.clone();
-    context["c"] = json!({
+    let mut context = shared.clone();
+    let c = json!({
         "id": placement.component.id,
         "name": placement.name,
         "slug": placement.slug,
@@ -165,6 +181,7 @@ fn component_context(deployment: &Deployment<'_>, placement: &Placement, base: &
         "outgoing": outgoing,
         "incoming": incoming,
     });
+    context.insert("c", &c);
     context
 }
 
@@ -352,6 +369,7 @@ pub fn render_terraform(
     let provider = deployment.provider.as_str();
     let base_dir = format!("{provider}/terraform");
     let base = base_context(deployment);
+    let shared = shared_context(&base);
     let mut files: BTreeMap<String, String> = BTreeMap::new();
 
     for file in ["versions.tf", "providers.tf", "backend.tf", "main.tf"] {
@@ -372,7 +390,7 @@ pub fn render_terraform(
                 .clone()
                 .unwrap_or_else(|| placement.component.function.clone());
             let name = format!("terraform/{provider}/components/{template}.tf.tera");
-            let context = component_context(deployment, placement, &base);
+            let context = component_context(deployment, placement, &shared);
             let _ = writeln!(
                 text,
                 "# {} ({}): {}\n",
@@ -380,7 +398,7 @@ pub fn render_terraform(
                 placement.component.function,
                 super::filters::comment(&placement.implementation.service)
             );
-            let rendered = templates.render(&name, &context)?;
+            let rendered = templates.render_context(&name, &context)?;
             layout.components.insert(
                 placement.component.id.clone(),
                 resource_addresses(&hclfmt::format(&rendered)),

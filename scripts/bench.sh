@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# Benchmark: full `archgen generate` (all three providers, every artifact) on synthetic specs of
+# N components cycling through the catalog; prints median wall time and peak RSS per N.
+#
+#   scripts/bench.sh [N ...]          default: 10 100 1000; runs per N: BENCH_RUNS (default 5)
+#
+# Uses target/release/archgen (build it first: cargo build --release) and GNU time.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bin="${ARCHGEN_BIN:-target/release/archgen}"
+runs="${BENCH_RUNS:-5}"
+[ -x "$bin" ] || { echo "build first: cargo build --release" >&2; exit 2; }
+[ -x /usr/bin/time ] || { echo "needs GNU time (/usr/bin/time)" >&2; exit 2; }
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+
+# Functions that stand alone (no parent, no required connection) on every provider.
+mapfile -t functions < <(python3 - <<'PY'
+import re
+text = open("catalogs/functions.yaml").read()
+blocks = re.split(r"\n  (?=[a-z_]+:\n)", text.split("functions:\n", 1)[1])
+ok = []
+for b in blocks:
+    name = b.split(":", 1)[0].strip()
+    if "parents:" in b or "requires:" in b or "secondary_region: true" in b:
+        continue
+    ok.append(name)
+print("\n".join(ok))
+PY
+)
+
+spec_for() { # N -> spec text
+  local n="$1" i f
+  printf 'name: bench\nproviders:\n  aws: { region: us-east-1 }\n  azure: { region: eastus }\n'
+  printf '  gcp: { region: us-central1, project: bench-project-1 }\n'
+  printf 'environments:\n  dev: { size: small }\n  prod: { size: medium }\ncomponents:\n'
+  for ((i = 0; i < n; i++)); do
+    f="${functions[i % ${#functions[@]}]}"
+    printf '  - { id: c%d, function: %s }\n' "$i" "$f"
+  done
+  printf 'connections:\n'
+  for ((i = 1; i < n; i++)); do
+    printf '  - { from: c%d, to: c%d }\n' "$((i - 1))" "$i"
+  done
+}
+
+printf '%8s %12s %14s %12s %10s\n' N "median (s)" "per comp (ms)" "peak RSS MB" files
+for n in "${@:-10 100 1000}"; do
+  spec="$work/bench-$n.yaml"
+  spec_for "$n" >"$spec"
+  times=()
+  rss=0
+  files=0
+  for ((r = 0; r < runs; r++)); do
+    out="$work/out-$n"
+    rm -rf "$out"
+    /usr/bin/time -f '%e %M' -o "$work/time" "$bin" generate "$spec" -o "$out" --quiet 2>/dev/null
+    read -r secs kb <"$work/time"
+    times+=("$secs")
+    [ "$kb" -gt "$rss" ] && rss="$kb"
+    files=$(find "$out" -type f | wc -l)
+  done
+  median=$(printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
+  per=$(awk -v m="$median" -v n="$n" 'BEGIN {printf "%.2f", m * 1000 / n}')
+  printf '%8s %12s %14s %12s %10s\n' "$n" "$median" "$per" "$((rss / 1024))" "$files"
+done
