@@ -123,12 +123,7 @@ pub fn prepare(
 ) -> Result<(graph::ServiceGraph, Vec<Diagnostic>), Failure> {
     let only = (!options.providers.is_empty()).then_some(options.providers.as_slice());
     for provider in &options.providers {
-        let targeted = match provider {
-            Provider::Aws => sourced.file.providers.aws.is_some(),
-            Provider::Azure => sourced.file.providers.azure.is_some(),
-            Provider::Gcp => sourced.file.providers.gcp.is_some(),
-        };
-        if !targeted {
+        if sourced.file.providers.get(*provider).is_none() {
             return Err(Failure::Usage(format!(
                 "--provider {provider}: the spec does not target {provider} (add it under `providers`)"
             )));
@@ -168,12 +163,16 @@ pub fn cost_sheets_for(
     options: &GenerateOptions,
 ) -> Result<Vec<cost::CostSheet>, Failure> {
     let (graph, _) = prepare(sourced, catalog, options)?;
+    let deployments = graph
+        .spec
+        .providers
+        .keys()
+        .map(|provider| catalog::resolve(&graph, catalog, *provider).map_err(Failure::Invalid))
+        .collect::<Result<Vec<_>, _>>()?;
     let mut sheets = Vec::new();
     for env in graph.spec.environments.keys() {
-        for provider in graph.spec.providers.keys() {
-            let deployment =
-                catalog::resolve(&graph, catalog, *provider).map_err(Failure::Invalid)?;
-            sheets.push(cost::price(&deployment, &catalog.prices, env));
+        for deployment in &deployments {
+            sheets.push(cost::price(deployment, &catalog.prices, env));
         }
     }
     Ok(sheets)

@@ -64,15 +64,5 @@ fn document() -> String {
 
 #[test]
 fn skip_inventory_is_fresh() {
-    let path = common::root().join("docs/checkov-skips.md");
-    let generated = document();
-    if std::env::var_os("ARCHGEN_BLESS").is_some() {
-        std::fs::write(&path, &generated).expect("write docs/checkov-skips.md");
-        return;
-    }
-    let committed = std::fs::read_to_string(&path).unwrap_or_default();
-    assert!(
-        committed == generated,
-        "docs/checkov-skips.md is stale: run `ARCHGEN_BLESS=1 cargo test --test checkov_skips`"
-    );
+    common::assert_fresh("docs/checkov-skips.md", &document(), "checkov_skips");
 }

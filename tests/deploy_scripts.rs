@@ -9,7 +9,6 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
 use archgen::render::OutputTree;
-use archgen::{GenerateOptions, spec};
 
 const PROVIDERS: &[&str] = &["aws", "azure", "gcp"];
 
@@ -278,17 +277,7 @@ fn unknown_environments_and_flags_are_refused() {
 #[test]
 fn hostile_labels_are_inert_in_the_scripts() {
     for text in common::HOSTILE {
-        let source = common::hostile_spec(text);
-        let sourced =
-            spec::parse("hostile.yaml", &source).unwrap_or_else(|r| panic!("{}", r.render(false)));
-        let tree = archgen::generate(
-            &sourced,
-            &common::catalog(),
-            &common::templates(),
-            &GenerateOptions::default(),
-        )
-        .unwrap_or_else(|e| panic!("{text:?}: {e:?}"))
-        .tree;
+        let tree = common::generate_text("hostile.yaml", &common::hostile_spec(text));
         let sandbox = Sandbox::new(&tree);
         for provider in PROVIDERS {
             for (script, args) in [

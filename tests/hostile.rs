@@ -7,17 +7,8 @@ use archgen::{GenerateOptions, spec};
 #[test]
 fn hostile_text_is_inert_in_terraform() {
     for text in common::HOSTILE {
-        let source = common::hostile_spec(text);
-        let sourced =
-            spec::parse("hostile.yaml", &source).unwrap_or_else(|r| panic!("{}", r.render(false)));
-        let generated = archgen::generate(
-            &sourced,
-            &common::catalog(),
-            &common::templates(),
-            &GenerateOptions::default(),
-        )
-        .unwrap_or_else(|e| panic!("{text:?}: {e:?}"));
-        for (path, body) in &generated.tree {
+        let tree = common::generate_text("hostile.yaml", &common::hostile_spec(text));
+        for (path, body) in &tree {
             if path.ends_with(".tf") || path.ends_with(".tfvars") {
                 let parsed = hcl::parse(body)
                     .unwrap_or_else(|e| panic!("{path} with {text:?}: {e}\n{body}"));

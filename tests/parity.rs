@@ -51,15 +51,5 @@ fn document() -> String {
 
 #[test]
 fn parity_table_is_fresh() {
-    let path = common::root().join("docs/parity.md");
-    let generated = document();
-    if std::env::var_os("ARCHGEN_BLESS").is_some() {
-        std::fs::write(&path, &generated).expect("write docs/parity.md");
-        return;
-    }
-    let committed = std::fs::read_to_string(&path).unwrap_or_default();
-    assert!(
-        committed == generated,
-        "docs/parity.md is stale: run `ARCHGEN_BLESS=1 cargo test --test parity`"
-    );
+    common::assert_fresh("docs/parity.md", &document(), "parity");
 }

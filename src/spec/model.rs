@@ -9,6 +9,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::yaml::Sp;
+use crate::catalog::Provider;
 
 /// An archgen architecture spec: one provider-neutral description of a system.
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
@@ -60,6 +61,17 @@ pub struct Providers {
     pub azure: Option<Sp<ProviderSettings>>,
     /// Google Cloud.
     pub gcp: Option<Sp<ProviderSettings>>,
+}
+
+impl Providers {
+    /// One provider's settings, when the spec targets it.
+    pub fn get(&self, provider: Provider) -> Option<&Sp<ProviderSettings>> {
+        match provider {
+            Provider::Aws => self.aws.as_ref(),
+            Provider::Azure => self.azure.as_ref(),
+            Provider::Gcp => self.gcp.as_ref(),
+        }
+    }
 }
 
 /// Where to deploy on one provider.
@@ -154,6 +166,17 @@ pub struct Overrides {
     /// Parameters for GCP.
     #[serde(default)]
     pub gcp: BTreeMap<Sp<String>, Sp<Scalar>>,
+}
+
+impl Overrides {
+    /// One provider's pinned parameters.
+    pub fn get(&self, provider: Provider) -> &BTreeMap<Sp<String>, Sp<Scalar>> {
+        match provider {
+            Provider::Aws => &self.aws,
+            Provider::Azure => &self.azure,
+            Provider::Gcp => &self.gcp,
+        }
+    }
 }
 
 /// A size parameter value.

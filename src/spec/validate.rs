@@ -125,13 +125,10 @@ impl Validator<'_> {
         only: Option<&[Provider]>,
     ) -> BTreeMap<Provider, ProviderTarget> {
         let mut out = BTreeMap::new();
-        let entries = [
-            (Provider::Aws, &file.providers.aws),
-            (Provider::Azure, &file.providers.azure),
-            (Provider::Gcp, &file.providers.gcp),
-        ];
-        for (provider, settings) in entries {
-            let Some(settings) = settings else { continue };
+        for provider in Provider::ALL {
+            let Some(settings) = file.providers.get(provider) else {
+                continue;
+            };
             if only.is_some_and(|only| !only.contains(&provider)) {
                 continue;
             }
@@ -523,12 +520,8 @@ impl Validator<'_> {
     ) -> BTreeMap<Provider, BTreeMap<String, Scalar>> {
         let catalog = self.catalog;
         let mut out = BTreeMap::new();
-        let entries = [
-            (Provider::Aws, &c.overrides.aws),
-            (Provider::Azure, &c.overrides.azure),
-            (Provider::Gcp, &c.overrides.gcp),
-        ];
-        for (provider, params) in entries {
+        for provider in Provider::ALL {
+            let params = c.overrides.get(provider);
             if params.is_empty() || !providers.contains_key(&provider) {
                 continue;
             }

@@ -52,6 +52,33 @@ pub fn generate_path(path: &Path) -> OutputTree {
     }
 }
 
+/// Generates spec text in memory, panicking with the failure (for specs that must be valid).
+pub fn generate_text(name: &str, text: &str) -> OutputTree {
+    let sourced = spec::parse(name, text).unwrap_or_else(|r| panic!("{}", r.render(false)));
+    archgen::generate(
+        &sourced,
+        &catalog(),
+        &templates(),
+        &GenerateOptions::default(),
+    )
+    .unwrap_or_else(|e| panic!("{name}: {e:?}\n{text}"))
+    .tree
+}
+
+/// A generated document must equal the committed one; `ARCHGEN_BLESS=1` rewrites it instead.
+pub fn assert_fresh(relative: &str, generated: &str, test: &str) {
+    let path = root().join(relative);
+    if std::env::var_os("ARCHGEN_BLESS").is_some() {
+        std::fs::write(&path, generated).unwrap_or_else(|e| panic!("write {relative}: {e}"));
+        return;
+    }
+    let committed = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        committed == generated,
+        "{relative} is stale: run `ARCHGEN_BLESS=1 cargo test --test {test}`"
+    );
+}
+
 /// Generates one example by directory name.
 pub fn generate_example(name: &str) -> OutputTree {
     generate_path(&root().join("examples").join(name).join("archgen.yaml"))
