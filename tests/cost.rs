@@ -124,6 +124,49 @@ fn billing_formulas_match_hand_computed_values() {
 }
 
 #[test]
+fn environments_scale_spec_usage_and_components_override_it_per_environment() {
+    // dev sees 1% of prod traffic; the bucket states its own dev storage outright.
+    let text = SPEC
+        .replace("dev: { size: small }", "dev: { size: small, usage_scale: 0.01 }")
+        .replace(
+            "{ id: bucket, function: object_storage }",
+            "{ id: bucket, function: object_storage, usage: { storage_gb: 900 }, environments: { dev: { usage: { storage_gb: 400 } } } }",
+        );
+    let sheets = sheets(&text, PRICES);
+    let dev = sheets.iter().find(|s| s.environment == "dev").expect("dev");
+    let prod = sheets
+        .iter()
+        .find(|s| s.environment == "prod")
+        .expect("prod");
+    // dev: 1000 ev/s x 0.01 = 10 ev/s x 2,628,000 s x 2 units / 1e6 = 52.56 M units x $0.5 = $26.28;
+    // event_size_kb (30) describes one event and is not scaled.
+    let put = line(dev, "stream", "PUT payload units");
+    assert!((put.quantity - 52.56).abs() < 1e-9, "{}", put.quantity);
+    assert_money(put.monthly, 26.28);
+    let events = put
+        .assumptions
+        .iter()
+        .find(|a| a.name == "events_per_second")
+        .expect("events_per_second assumption");
+    assert!((events.value - 10.0).abs() < 1e-9);
+    assert_eq!(events.source, "spec × 0.01 (dev)");
+    let size = put
+        .assumptions
+        .iter()
+        .find(|a| a.name == "event_size_kb")
+        .expect("event_size_kb assumption");
+    assert_eq!((size.value, size.source.as_str()), (30.0, "spec"));
+    // prod is unscaled: 5256 M units x $0.5 = $2,628.00.
+    assert_money(line(prod, "stream", "PUT payload units").monthly, 2628.0);
+    // bucket: dev takes its own 400 GB as written (not scaled): 400 x $0.01 = $4.00;
+    // prod 900 GB x $0.01 = $9.00.
+    let dev_storage = line(dev, "bucket", "Storage");
+    assert_money(dev_storage.monthly, 4.0);
+    assert_eq!(dev_storage.assumptions[0].source, "spec (dev)");
+    assert_money(line(prod, "bucket", "Storage").monthly, 9.0);
+}
+
+#[test]
 fn an_unknown_region_is_priced_at_the_first_region_with_a_warning() {
     let text = SPEC.replace("us-east-1", "ap-south-1");
     let sheets = sheets(&text, PRICES);

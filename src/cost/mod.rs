@@ -348,7 +348,16 @@ pub fn price(deployment: &Deployment<'_>, prices: &Prices, environment: &str) ->
                 });
                 continue;
             }
-            match price_line(line, &params, component, &tier, prices, &priced_region) {
+            let context = LineContext {
+                params: &params,
+                component,
+                tier: &tier,
+                environment,
+                scale: spec.usage_scale.get(environment).copied().unwrap_or(1.0),
+                prices,
+                region: &priced_region,
+            };
+            match price_line(line, &context) {
                 Ok(line_cost) => {
                     cost.monthly += line_cost.monthly;
                     cost.lines.push(line_cost);
@@ -400,14 +409,68 @@ fn round_cents(value: f64) -> f64 {
     (value * 100.0).round() / 100.0
 }
 
-fn price_line(
-    line: &Line,
-    params: &BTreeMap<String, Scalar>,
-    component: &crate::spec::ComponentSpec,
-    tier: &str,
-    prices: &Prices,
-    region: &str,
-) -> Result<CostLine, String> {
+/// Usage values that describe a unit of work rather than an amount of it: an environment's
+/// `usage_scale` leaves them alone.
+const UNSCALED_USAGE: [&str; 3] = ["duration_ms", "memory_mb", "event_size_kb"];
+
+/// What one billing line is priced against.
+struct LineContext<'a> {
+    params: &'a BTreeMap<String, Scalar>,
+    component: &'a crate::spec::ComponentSpec,
+    tier: &'a str,
+    environment: &'a str,
+    scale: f64,
+    prices: &'a Prices,
+    region: &'a str,
+}
+
+impl LineContext<'_> {
+    /// A usage value and where it came from: the component's per-environment usage, its
+    /// usage (scaled by the environment's `usage_scale`), the function's default for the
+    /// size tier, or the global default.
+    fn usage(&self, name: &str) -> Option<(f64, String)> {
+        let component = self.component;
+        if let Some(value) = component
+            .env_usage
+            .get(self.environment)
+            .and_then(|u| u.get(name))
+        {
+            return Some((*value, format!("spec ({})", self.environment)));
+        }
+        if let Some(value) = component.usage.get(name) {
+            #[expect(
+                clippy::float_cmp,
+                reason = "1 is the exact default, not a computed value"
+            )]
+            return Some(if self.scale == 1.0 || UNSCALED_USAGE.contains(&name) {
+                (*value, "spec".to_string())
+            } else {
+                (
+                    value * self.scale,
+                    format!("spec × {} ({})", self.scale, self.environment),
+                )
+            });
+        }
+        let tier = self.tier;
+        self.prices
+            .usage
+            .functions
+            .get(&component.function)
+            .and_then(|t| t.get(tier))
+            .and_then(|u| u.get(name))
+            .map(|v| (*v, format!("default ({tier})")))
+            .or_else(|| {
+                self.prices
+                    .usage
+                    .default
+                    .get(name)
+                    .map(|v| (*v, "default".to_string()))
+            })
+    }
+}
+
+fn price_line(line: &Line, context: &LineContext<'_>) -> Result<CostLine, String> {
+    let (params, region) = (context.params, context.region);
     let formula = line.quantity.as_deref().unwrap_or("0");
     let expr = formula::parse(formula)?;
     let mut assumptions: Vec<Assumption> = Vec::new();
@@ -425,26 +488,7 @@ fn price_line(
                 Some(Scalar::Float(f)) => Some((*f, "size".to_string())),
                 Some(Scalar::Bool(b)) => Some((f64::from(u8::from(*b)), "size".to_string())),
                 Some(Scalar::Str(_)) => None,
-                None => component
-                    .usage
-                    .get(name)
-                    .map(|v| (*v, "spec".to_string()))
-                    .or_else(|| {
-                        prices
-                            .usage
-                            .functions
-                            .get(&component.function)
-                            .and_then(|t| t.get(tier))
-                            .and_then(|u| u.get(name))
-                            .map(|v| (*v, format!("default ({tier})")))
-                    })
-                    .or_else(|| {
-                        prices
-                            .usage
-                            .default
-                            .get(name)
-                            .map(|v| (*v, "default".to_string()))
-                    }),
+                None => context.usage(name),
             },
         };
         let (value, source) = found?;

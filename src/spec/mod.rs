@@ -115,6 +115,8 @@ pub struct ValidSpec {
     pub providers: BTreeMap<Provider, ProviderTarget>,
     /// Environment name -> default size tier.
     pub environments: BTreeMap<String, String>,
+    /// Environment name -> factor on spec-given traffic and volume usage (1 when not set).
+    pub usage_scale: BTreeMap<String, f64>,
     /// Actors, in spec order.
     pub actors: Vec<ActorSpec>,
     /// Components, in spec order.
@@ -168,6 +170,8 @@ pub struct ComponentSpec {
     pub overrides: BTreeMap<Provider, BTreeMap<String, model::Scalar>>,
     /// Usage assumptions (name -> value), only those given.
     pub usage: BTreeMap<String, f64>,
+    /// Environment -> usage assumptions given for that environment only.
+    pub env_usage: BTreeMap<String, BTreeMap<String, f64>>,
     /// Parent component id.
     pub attached_to: Option<String>,
     /// Explicit dependencies.

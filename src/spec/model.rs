@@ -93,6 +93,11 @@ pub struct Environment {
     /// Default size tier of every sized component: `small`, `medium`, `large` or `xlarge`.
     #[schemars(extend("enum" = ["small", "medium", "large", "xlarge"]))]
     pub size: Sp<String>,
+    /// Factor applied to every traffic and volume value a component's `usage` gives (not to
+    /// `duration_ms`, `memory_mb` or `event_size_kb`) when costing this environment, e.g. `0.05`
+    /// for a dev environment that sees 5% of production traffic. Default 1. Values given under a
+    /// component's `environments.<env>.usage` are taken as written.
+    pub usage_scale: Option<Sp<f64>>,
 }
 
 /// Someone or something outside the architecture.
@@ -151,6 +156,9 @@ pub struct ComponentEnvironment {
     /// Size tier in this environment.
     #[schemars(extend("enum" = ["small", "medium", "large", "xlarge"]))]
     pub size: Option<Sp<String>>,
+    /// Usage assumptions in this environment, overriding the component's `usage` value by value.
+    #[serde(default)]
+    pub usage: Usage,
 }
 
 /// Size parameters pinned per provider (parameter name -> value).

@@ -57,6 +57,14 @@ pub fn validate(
             .into_iter()
             .map(|(name, (size, _))| (name, size))
             .collect(),
+        usage_scale: file
+            .environments
+            .iter()
+            .map(|(name, env)| {
+                let scale = env.usage_scale.as_ref().map_or(1.0, |s| s.value);
+                (name.value.clone(), scale)
+            })
+            .collect(),
         actors: file
             .actors
             .iter()
@@ -251,6 +259,16 @@ impl Validator<'_> {
                     Some("environment names use a-z, 0-9 and `-` (at most 20 characters)".into());
             }
             self.size_tier(&env.size);
+            if let Some(scale) = &env.usage_scale
+                && (!scale.value.is_finite() || scale.value < 0.0)
+            {
+                let d = self.error(
+                    "archgen::spec::invalid_usage",
+                    "`usage_scale` must be a non-negative number".into(),
+                    scale.span,
+                );
+                d.label = Some("negative or not finite".into());
+            }
             out.insert(name.value.clone(), (env.size.value.clone(), name.span));
         }
         out
@@ -414,6 +432,12 @@ impl Validator<'_> {
                 self.size_tier(size);
             }
         }
+        let env_usage = c
+            .environments
+            .iter()
+            .map(|(env, settings)| (env.value.clone(), self.usage(&settings.usage)))
+            .filter(|(_, usage)| !usage.is_empty())
+            .collect();
         let sizes = environments
             .iter()
             .map(|(env, (default, _))| {
@@ -507,6 +531,7 @@ impl Validator<'_> {
             sizes,
             overrides,
             usage,
+            env_usage,
             attached_to: c.attached_to.as_ref().map(|a| a.value.clone()),
             depends_on: c.depends_on.iter().map(|d| d.value.clone()).collect(),
             span: c.id.span,
