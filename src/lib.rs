@@ -23,6 +23,7 @@ pub mod outputs;
 pub mod printer;
 pub mod render;
 pub mod spec;
+pub mod tradeoffs;
 
 use std::collections::BTreeMap;
 
@@ -178,6 +179,27 @@ pub fn cost_sheets_for(
     Ok(sheets)
 }
 
+/// The cross-cloud tradeoff scores of a spec (every provider it targets).
+pub fn tradeoffs_for(
+    sourced: &SourcedSpec,
+    catalog: &Catalog,
+    options: &GenerateOptions,
+) -> Result<tradeoffs::Tradeoffs, Failure> {
+    let (graph, _) = prepare(sourced, catalog, options)?;
+    let mut deployments = BTreeMap::new();
+    for provider in graph.spec.providers.keys() {
+        let deployment = catalog::resolve(&graph, catalog, *provider).map_err(Failure::Invalid)?;
+        deployments.insert(*provider, deployment);
+    }
+    let mut sheets = Vec::new();
+    for env in graph.spec.environments.keys() {
+        for deployment in deployments.values() {
+            sheets.push(cost::price(deployment, &catalog.prices, env));
+        }
+    }
+    Ok(tradeoffs::analyze(&deployments, &sheets))
+}
+
 /// The whole pipeline, in memory: spec -> graph -> catalog -> render.
 pub fn generate(
     sourced: &SourcedSpec,
@@ -202,7 +224,13 @@ pub fn generate(
         .map_err(Failure::Template)?;
     let sheets = cost_sheets(&graph, &deployments, catalog, &mut tree);
     let findings = analyze::analyze(&graph, catalog);
-    render::architecture::render(&graph, catalog, &sheets, &findings, templates, &mut tree)
+    let tradeoffs = tradeoffs::analyze(&deployments, &sheets);
+    let report = render::architecture::Report {
+        sheets: &sheets,
+        findings: &findings,
+        tradeoffs: &tradeoffs,
+    };
+    render::architecture::render(&graph, catalog, &report, templates, &mut tree)
         .map_err(Failure::Template)?;
     Ok(Generated {
         tree,

@@ -16,7 +16,9 @@ use serde::Serialize;
 
 use crate::diagnostics::{Diagnostic, Report, Source};
 use crate::spec::yaml;
-pub use model::{FunctionMeta, Implementation, ProviderFile, SIZE_TIERS, Status};
+pub use model::{
+    FunctionMeta, Implementation, Operations, ProviderFile, SIZE_TIERS, Score, Status,
+};
 pub use resolve::{Deployment, resolve};
 
 static EMBEDDED: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/catalogs");
@@ -195,6 +197,19 @@ fn check(catalog: &Catalog) -> Result<(), Report> {
         for (id, implementation) in &file.functions {
             if !catalog.functions.contains_key(id) {
                 problems.push(format!("{provider}: `{id}` is not in functions.yaml"));
+            }
+            for (dimension, score) in &implementation.scores {
+                if !crate::tradeoffs::SCORED.contains(&dimension.as_str()) {
+                    problems.push(format!(
+                        "{provider}: `{id}` scores unknown dimension `{dimension}` (known: {})",
+                        crate::tradeoffs::SCORED.join(", ")
+                    ));
+                }
+                if !(1..=5).contains(&score.score) || score.why.trim().is_empty() {
+                    problems.push(format!(
+                        "{provider}: `{id}` {dimension} needs a score from 1 to 5 and a reason"
+                    ));
+                }
             }
             if implementation.status != Status::Native && implementation.note.is_none() {
                 problems.push(format!(

@@ -112,6 +112,42 @@ impl Status {
     }
 }
 
+/// How much capacity a service leaves to its operator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Operations {
+    /// Nothing to size: capacity follows use.
+    Serverless,
+    /// Capacity bounds to set; the service scales within them.
+    Managed,
+    /// Nodes, shards or units to size and resize.
+    Provisioned,
+    /// Machines run by you: patching, scaling and upgrades.
+    SelfManaged,
+}
+
+impl Operations {
+    /// Lower-case name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Serverless => "serverless",
+            Self::Managed => "managed",
+            Self::Provisioned => "provisioned",
+            Self::SelfManaged => "self-managed",
+        }
+    }
+}
+
+/// A tradeoff score with its reason.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Score {
+    /// 1 (worst) to 5 (best).
+    pub score: u8,
+    /// One line: why this service scores so.
+    pub why: String,
+}
+
 /// Size tiers, smallest first.
 pub const SIZE_TIERS: [&str; 4] = ["small", "medium", "large", "xlarge"];
 
@@ -125,6 +161,14 @@ pub struct Implementation {
     pub status: Status,
     /// What differs, or what stands in (required unless native).
     pub note: Option<String>,
+    /// How much capacity the service leaves to its operator (default: `serverless` when the
+    /// implementation has no size tiers, else `managed`). Feeds the operational-simplicity score.
+    pub operations: Option<Operations>,
+    /// Tradeoff scores (1-5) on the dimensions this service drives, each with its reason:
+    /// `query_performance`, `streaming_throughput`, `ecosystem_integration`,
+    /// `operational_simplicity` (see `crate::tradeoffs`).
+    #[serde(default)]
+    pub scores: BTreeMap<String, Score>,
     /// Documentation link.
     pub docs: String,
     /// Template name under `terraform/<provider>/components/` (without `.tf.tera`); default = function id.
@@ -166,6 +210,15 @@ impl Implementation {
     /// Whether the function has size tiers on this provider.
     pub fn is_sized(&self) -> bool {
         !self.sizes.is_empty()
+    }
+
+    /// The operations class, defaulted from whether the service has size tiers.
+    pub fn operations(&self) -> Operations {
+        self.operations.unwrap_or(if self.is_sized() {
+            Operations::Managed
+        } else {
+            Operations::Serverless
+        })
     }
 
     /// Every SKU a spec may pin: the values of `sku_param` across tiers plus `skus`.

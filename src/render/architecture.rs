@@ -10,16 +10,28 @@ use crate::analyze::{Finding, Level};
 use crate::catalog::{Catalog, Provider, Status};
 use crate::cost::CostSheet;
 use crate::graph::{STAGES, ServiceGraph};
+use crate::tradeoffs::Tradeoffs;
 
-/// Renders `ARCHITECTURE.md` into the tree. `sheets` are every provider x environment sheet.
+/// What the report draws on besides the graph.
+#[derive(Debug, Clone, Copy)]
+pub struct Report<'a> {
+    /// Every provider x environment cost sheet.
+    pub sheets: &'a [CostSheet],
+    /// `archgen analyze` findings.
+    pub findings: &'a [Finding],
+    /// Cross-cloud tradeoff scores.
+    pub tradeoffs: &'a Tradeoffs,
+}
+
+/// Renders `ARCHITECTURE.md` into the tree.
 pub fn render(
     graph: &ServiceGraph,
     catalog: &Catalog,
-    sheets: &[CostSheet],
-    findings: &[Finding],
+    report: &Report<'_>,
     templates: &Templates,
     tree: &mut OutputTree,
 ) -> Result<(), TemplateError> {
+    let (sheets, findings) = (report.sheets, report.findings);
     let providers: Vec<Provider> = graph.spec.providers.keys().copied().collect();
     let components: Vec<Value> = graph
         .ordered()
@@ -157,8 +169,33 @@ pub fn render(
         "risks": risks,
         "acknowledged": findings.iter().filter(|f| f.acknowledged.is_some()).count(),
         "stages": stages,
+        "tradeoffs": tradeoff_rows(report.tradeoffs, &providers),
+        "scale_env": report.tradeoffs.environment,
     });
     let text = templates.render("docs/ARCHITECTURE.md.tera", &context)?;
     tree.insert("ARCHITECTURE.md".into(), text);
     Ok(())
+}
+
+/// One row per dimension: a cell per provider (best marked), and the rationale.
+fn tradeoff_rows(tradeoffs: &Tradeoffs, providers: &[Provider]) -> Vec<Value> {
+    tradeoffs
+        .dimensions
+        .iter()
+        .map(|d| {
+            let best = d.scores.values().map(|c| c.score).max();
+            let worst = d.scores.values().map(|c| c.score).min();
+            let cells: Vec<String> = providers
+                .iter()
+                .map(|p| match d.scores.get(p.as_str()) {
+                    Some(c) if Some(c.score) == best && worst < best => {
+                        format!("**{}**", c.score)
+                    }
+                    Some(c) => c.score.to_string(),
+                    None => "n/a".into(),
+                })
+                .collect();
+            json!({"title": d.title, "cells": cells, "rationale": d.rationale})
+        })
+        .collect()
 }
