@@ -42,12 +42,19 @@ fn quantity(value: f64) -> String {
     }
 }
 
+/// A unit price with the digits it has, at least cents: `$3.00`, `$0.023`, `$0.0000166667`.
 fn unit_price(value: f64) -> String {
-    if value >= 0.01 {
-        format!("${value:.4}").trim_end_matches('0').to_string()
+    let text = if value >= 0.01 {
+        format!("{value:.4}")
     } else {
-        format!("${value:.8}").trim_end_matches('0').to_string()
+        format!("{value:.10}")
+    };
+    let (whole, fraction) = text.split_once('.').unwrap_or((&text, ""));
+    let mut fraction = fraction.trim_end_matches('0').to_string();
+    while fraction.len() < 2 {
+        fraction.push('0');
     }
+    format!("${whole}.{fraction}")
 }
 
 fn assumptions_text(line: &super::CostLine) -> String {
@@ -96,13 +103,17 @@ pub fn markdown(sheet: &CostSheet) -> String {
                 None => {
                     let _ = writeln!(
                         out,
-                        "| {name} | {} | {} {} | {} | {} | {} |",
+                        "| {name} | {} | {} {} | {} | {} |{}|",
                         escape_md(&line.name),
                         quantity(line.quantity),
                         escape_md(&line.unit),
                         unit_price(line.unit_price),
                         money(line.monthly),
-                        escape_md(&assumptions_text(line))
+                        // An empty cell is `| |`, not `|  |` (markdownlint MD060).
+                        match assumptions_text(line) {
+                            text if text.is_empty() => " ".to_string(),
+                            text => format!(" {} ", escape_md(&text)),
+                        }
                     );
                 }
             }
@@ -140,7 +151,7 @@ pub fn markdown(sheet: &CostSheet) -> String {
 }
 
 fn escape_md(text: &str) -> String {
-    text.replace('|', "\\|").replace('\n', " ")
+    crate::render::filters::md(text)
 }
 
 /// Plain-text table for the terminal.
@@ -506,6 +517,14 @@ pub fn diff_markdown(diffs: &[CostDiff]) -> String {
 #[cfg(test)]
 mod tests {
     use super::money;
+
+    #[test]
+    fn unit_prices_keep_their_digits_and_at_least_cents() {
+        assert_eq!(super::unit_price(3.0), "$3.00");
+        assert_eq!(super::unit_price(0.5), "$0.50");
+        assert_eq!(super::unit_price(0.023), "$0.023");
+        assert_eq!(super::unit_price(0.000_016_666_7), "$0.0000166667");
+    }
 
     #[test]
     fn money_formats_with_grouping_and_sign() {

@@ -77,8 +77,12 @@ pub fn render(
             let cells: Vec<String> = providers
                 .iter()
                 .map(|p| match catalog.implementation(*p, function) {
-                    Some(i) if i.status == Status::Native => i.service.clone(),
-                    Some(i) => format!("{} (*{}*)", i.service, i.status.as_str()),
+                    Some(i) if i.status == Status::Native => super::filters::md(&i.service),
+                    Some(i) => format!(
+                        "{} (*{}*)",
+                        super::filters::md(&i.service),
+                        i.status.as_str()
+                    ),
                     None => "—".into(),
                 })
                 .collect();

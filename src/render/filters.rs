@@ -74,11 +74,22 @@ pub fn mermaid_label(value: &str) -> String {
     out
 }
 
-/// Text for a Markdown table cell or line: pipes escaped, no newlines, no raw HTML.
+/// Text for a Markdown table cell or line: pipes escaped, no newlines, no raw HTML, and no
+/// emphasis or links from free text (`\\ * _ [ ]` escaped outside code spans).
 pub fn md(value: &str) -> String {
     let mut out = String::with_capacity(value.len());
+    // Inside a `code span` a backslash is literal, so only the table's `|` is escaped there.
+    let mut in_code = false;
     for c in value.chars() {
         match c {
+            '`' => {
+                in_code = !in_code;
+                out.push(c);
+            }
+            '\\' | '*' | '_' | '[' | ']' if !in_code => {
+                out.push('\\');
+                out.push(c);
+            }
             '|' => out.push_str("\\|"),
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
