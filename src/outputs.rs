@@ -186,10 +186,16 @@ pub fn write(tree: &OutputTree, dir: &Path, force: bool) -> Result<WriteSummary,
     }
 
     if dir.exists() {
-        let old = sibling(dir, "old");
-        fs::rename(dir, &old).map_err(io_at(dir))?;
-        fs::rename(&staging, dir).map_err(io_at(dir))?;
-        fs::remove_dir_all(&old).map_err(io_at(&old))?;
+        if exchange(&staging, dir).is_ok() {
+            // `dir` is the new tree in one step; the staging name now holds the old one.
+            fs::remove_dir_all(&staging).map_err(io_at(&staging))?;
+        } else {
+            // No atomic exchange here: two renames, finished or undone by `recover`.
+            let old = sibling(dir, "old");
+            fs::rename(dir, &old).map_err(io_at(dir))?;
+            fs::rename(&staging, dir).map_err(io_at(dir))?;
+            fs::remove_dir_all(&old).map_err(io_at(&old))?;
+        }
     } else {
         if let Some(parent) = dir.parent().filter(|p| !p.as_os_str().is_empty()) {
             fs::create_dir_all(parent).map_err(io_at(parent))?;
@@ -197,6 +203,21 @@ pub fn write(tree: &OutputTree, dir: &Path, force: bool) -> Result<WriteSummary,
         fs::rename(&staging, dir).map_err(io_at(dir))?;
     }
     Ok(summary)
+}
+
+/// Swaps two directories atomically (Linux `renameat2(RENAME_EXCHANGE)`).
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> io::Result<()> {
+    use rustix::fs::{CWD, RenameFlags, renameat_with};
+    renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE).map_err(io::Error::from)
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(_: &Path, _: &Path) -> io::Result<()> {
+    Err(io::Error::new(
+        io::ErrorKind::Unsupported,
+        "no atomic exchange",
+    ))
 }
 
 #[cfg(unix)]
