@@ -11,7 +11,7 @@ use crate::catalog::Provider;
 #[derive(Debug, Parser)]
 #[command(name = "archgen", version, about, long_about = None, propagate_version = true)]
 #[command(
-    after_help = "Examples:\n  archgen validate examples/realtime-analytics/archgen.yaml\n  archgen generate examples/realtime-analytics/archgen.yaml -o infra/\n  archgen generate spec.yaml -o infra/ --check        # CI: exit 1 and a diff on drift\n  archgen catalog list --provider gcp"
+    after_help = "Examples:\n  archgen init                                         # a commented starter archgen.yaml\n  archgen validate examples/realtime-analytics/archgen.yaml\n  archgen generate examples/realtime-analytics/archgen.yaml -o infra/\n  archgen generate archgen.yaml -o infra/ --check      # CI: exit 1 and a diff on drift\n  archgen catalog list --provider gcp\n  archgen completions bash > ~/.local/share/bash-completion/completions/archgen"
 )]
 pub struct Cli {
     /// What to do.
@@ -71,27 +71,27 @@ pub enum OutputFormat {
 pub enum Command {
     /// Generate every artifact for a spec into a directory.
     #[command(
-        after_help = "Examples:\n  archgen generate spec.yaml -o infra/\n  archgen generate spec.yaml -o infra/ --provider aws,gcp --env prod\n  archgen generate spec.yaml -o infra/ --check"
+        after_help = "Examples:\n  archgen generate archgen.yaml -o infra/\n  archgen generate archgen.yaml -o infra/ --provider aws,gcp --env prod\n  archgen generate archgen.yaml -o infra/ --check       # CI: exit 1 and a diff on drift\n  archgen generate archgen.yaml -o infra/ --templates-dir my-templates/"
     )]
     Generate(GenerateArgs),
     /// Check a spec and report every problem at once (exit 1 when invalid).
     #[command(
-        after_help = "Examples:\n  archgen validate spec.yaml\n  archgen validate spec.yaml --output-format json"
+        after_help = "Examples:\n  archgen validate archgen.yaml\n  archgen validate archgen.yaml --provider azure\n  archgen validate archgen.yaml --output-format json"
     )]
     Validate(ValidateArgs),
     /// Find production risks in a spec: single points of failure, missing DLQs, exposed data stores ...
     #[command(
-        after_help = "Examples:\n  archgen analyze spec.yaml\n  archgen analyze spec.yaml --deny warnings      # CI: exit 1 on any unacknowledged warning\n  archgen analyze --list-rules"
+        after_help = "Examples:\n  archgen analyze archgen.yaml\n  archgen analyze archgen.yaml --deny warnings      # CI: exit 1 on any unacknowledged warning\n  archgen analyze archgen.yaml --output-format json\n  archgen analyze --list-rules"
     )]
     Analyze(AnalyzeArgs),
     /// Price a spec on each cloud from the embedded price data, per environment.
     #[command(
-        after_help = "Examples:\n  archgen cost spec.yaml --provider all\n  archgen cost spec.yaml --provider gcp --env prod --format csv\n  archgen cost diff old.yaml new.yaml --format markdown   # for a pull-request comment"
+        after_help = "Examples:\n  archgen cost archgen.yaml --provider all\n  archgen cost archgen.yaml --provider gcp --env prod --format csv\n  archgen cost diff old.yaml archgen.yaml --format markdown   # for a pull-request comment"
     )]
     Cost(CostArgs),
     /// Print the JSON Schema of the spec format.
     #[command(
-        after_help = "Examples:\n  archgen schema > archgen.schema.json\n  archgen schema --cost > cost.schema.json"
+        after_help = "Examples:\n  archgen schema > archgen.schema.json      # beside archgen.yaml, for editor completion\n  archgen schema --cost > cost.schema.json"
     )]
     Schema {
         /// The schema of `archgen cost --format json` instead.
@@ -99,11 +99,48 @@ pub enum Command {
         cost: bool,
     },
     /// Browse the function catalog.
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  archgen catalog list --provider gcp\n  archgen catalog show cache"
+    )]
     Catalog(CatalogCommand),
     /// Work with the built-in templates.
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  archgen templates list\n  archgen templates export my-templates/"
+    )]
     Templates(TemplatesCommand),
+    /// Print a shell completion script to stdout.
+    #[command(
+        after_help = "Examples:\n  archgen completions bash > ~/.local/share/bash-completion/completions/archgen\n  archgen completions zsh > ~/.zfunc/_archgen           # with fpath+=~/.zfunc in ~/.zshrc\n  archgen completions fish > ~/.config/fish/completions/archgen.fish\n  archgen completions elvish >> ~/.config/elvish/rc.elv\n  archgen completions powershell >> $PROFILE"
+    )]
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Write a commented starter spec from one of the bundled example patterns.
+    #[command(
+        after_help = "Examples:\n  archgen init                                     # three-tier-web into archgen.yaml\n  archgen init --list\n  archgen init --pattern data-lake -o lake.yaml\n  archgen init --pattern spot-batch -o - | less\n  archgen init --force                             # overwrite archgen.yaml"
+    )]
+    Init(InitArgs),
+}
+
+/// `archgen init`.
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// The example pattern to start from (`--list` shows them).
+    #[arg(long, value_name = "NAME", default_value = crate::starter::DEFAULT_PATTERN)]
+    pub pattern: String,
+    /// The file to write; `-` writes to stdout.
+    #[arg(short, long, value_name = "FILE", default_value = "archgen.yaml")]
+    pub output: PathBuf,
+    /// Overwrite the file when it exists.
+    #[arg(long)]
+    pub force: bool,
+    /// List the patterns with a one-line description, and exit.
+    #[arg(long)]
+    pub list: bool,
 }
 
 /// `archgen generate`.
@@ -199,6 +236,9 @@ pub struct CostArgs {
 #[derive(Debug, Subcommand)]
 pub enum CostCommand {
     /// Monthly delta per component and in total between two versions of a spec.
+    #[command(
+        after_help = "Examples:\n  git show HEAD:archgen.yaml > old.yaml\n  archgen cost diff old.yaml archgen.yaml                 # Markdown, for a pull-request comment\n  archgen cost diff old.yaml archgen.yaml --provider aws --env prod --format json"
+    )]
     Diff {
         /// The spec before the change.
         old: PathBuf,
@@ -270,7 +310,9 @@ pub enum CatalogCommand {
         output_format: OutputFormat,
     },
     /// Show one function: service, resources, sizes and fallbacks per provider.
-    #[command(after_help = "Example:\n  archgen catalog show cache")]
+    #[command(
+        after_help = "Examples:\n  archgen catalog show cache\n  archgen catalog show relational_db --output-format json"
+    )]
     Show {
         /// Function id.
         function: String,
@@ -285,7 +327,7 @@ pub enum CatalogCommand {
 pub enum TemplatesCommand {
     /// Write the built-in templates to a directory, to edit and pass with --templates-dir.
     #[command(
-        after_help = "Example:\n  archgen templates export my-templates/\n  archgen generate spec.yaml -o infra/ --templates-dir my-templates/"
+        after_help = "Examples:\n  archgen templates export my-templates/\n  archgen templates export my-templates/ --force      # refresh after an upgrade\n  archgen generate archgen.yaml -o infra/ --templates-dir my-templates/"
     )]
     Export {
         /// Target directory.
@@ -295,5 +337,8 @@ pub enum TemplatesCommand {
         force: bool,
     },
     /// List the built-in templates.
+    #[command(
+        after_help = "Examples:\n  archgen templates list\n  archgen templates list | grep terraform"
+    )]
     List,
 }

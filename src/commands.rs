@@ -6,11 +6,13 @@ use std::path::Path;
 use serde_json::json;
 
 use crate::catalog::{self, Catalog, Provider};
+use clap::CommandFactory;
+
 use crate::cli::{
     AnalyzeArgs, CatalogCommand, Cli, Command, CostArgs, CostCommand, CostFormat, DenyLevel,
-    GenerateArgs, OutputFormat, TemplatesCommand, ValidateArgs,
+    GenerateArgs, InitArgs, OutputFormat, TemplatesCommand, ValidateArgs,
 };
-use crate::printer::Printer;
+use crate::printer::{Paint, Printer};
 use crate::render::{self, Templates};
 use crate::{Failure, GenerateOptions, outputs, spec};
 
@@ -32,6 +34,11 @@ pub fn run(cli: &Cli) -> u8 {
         }
         Command::Catalog(command) => catalog_command(cli, command, printer),
         Command::Templates(command) => templates_command(command, printer),
+        Command::Completions { shell } => {
+            printer.out(&completions(*shell));
+            Ok(())
+        }
+        Command::Init(args) => init(args, printer),
     };
     match result {
         Ok(()) => 0,
@@ -234,16 +241,20 @@ fn cost(cli: &Cli, args: &CostArgs, printer: Printer) -> Result<(), Failure> {
             environments: env.clone(),
             repo_path: String::new(),
         };
-        let old_sheets = crate::cost_sheets_for(
+        let progress = printer.progress("Pricing");
+        let old_sheets = crate::cost_sheets_with(
             &spec::load(old).map_err(Failure::Invalid)?,
             &catalog,
             &options,
+            &mut |step| progress.step(step, 0),
         )?;
-        let new_sheets = crate::cost_sheets_for(
+        let new_sheets = crate::cost_sheets_with(
             &spec::load(new).map_err(Failure::Invalid)?,
             &catalog,
             &options,
+            &mut |step| progress.step(step, 0),
         )?;
+        drop(progress);
         let diffs: Vec<crate::cost::render::CostDiff> = new_sheets
             .iter()
             .map(|n| {
@@ -276,7 +287,11 @@ fn cost(cli: &Cli, args: &CostArgs, printer: Printer) -> Result<(), Failure> {
         environments: args.env.clone(),
         repo_path: String::new(),
     };
-    let sheets = crate::cost_sheets_for(&sourced, &catalog, &options)?;
+    let progress = printer.progress("Pricing");
+    let sheets = crate::cost_sheets_with(&sourced, &catalog, &options, &mut |step| {
+        progress.step(step, 0);
+    })?;
+    drop(progress);
     let mut envs: Vec<&str> = sheets.iter().map(|s| s.environment.as_str()).collect();
     envs.dedup();
     let mut out = String::new();
@@ -341,18 +356,26 @@ fn generate(cli: &Cli, args: &GenerateArgs, printer: Printer) -> Result<(), Fail
             .clone()
             .unwrap_or_else(|| repo_path(&args.output)),
     };
-    let generated = crate::generate(&sourced, &catalog, &templates, &options)?;
-    if args.output_format == OutputFormat::Json {
-        printer.out(&format!("{:#}", generated.warnings.to_json()));
-    } else {
-        printer.report(&generated.warnings);
-    }
+    // One step per provider (resolve + render), the cross-provider files, then writing.
+    let progress = printer.progress(if args.check { "Checking" } else { "Generating" });
+    let generated = crate::generate_with(&sourced, &catalog, &templates, &options, &mut |step| {
+        progress.step(step, 1);
+    })?;
+    progress.last(if args.check { "comparing" } else { "writing" });
+    progress.suspend(|| {
+        if args.output_format == OutputFormat::Json {
+            printer.out(&format!("{:#}", generated.warnings.to_json()));
+        } else {
+            printer.report(&generated.warnings);
+        }
+    });
     let mut tree = generated.tree;
     if !args.provider.is_empty() {
         carry_over(&mut tree, &args.output, &args.provider);
     }
     if args.check {
         let drifts = outputs::check(&tree, &args.output);
+        drop(progress);
         if drifts.is_empty() {
             printer.verb(
                 "Up to date",
@@ -363,16 +386,136 @@ fn generate(cli: &Cli, args: &GenerateArgs, printer: Printer) -> Result<(), Fail
         return Err(Failure::Drift(drifts));
     }
     let summary = outputs::write(&tree, &args.output, args.force).map_err(Failure::Output)?;
+    drop(progress);
+    print_summary(&tree, &args.output, &summary, printer);
+    Ok(())
+}
+
+/// What `generate` wrote: files per provider and kind, and what changed on disk.
+fn print_summary(
+    tree: &render::OutputTree,
+    dir: &Path,
+    summary: &outputs::WriteSummary,
+    printer: Printer,
+) {
+    let count = |n: usize, what: &str, paint: Paint| {
+        let text = format!("{n} {what}");
+        if n == 0 {
+            text
+        } else {
+            printer.paint(paint, &text)
+        }
+    };
     printer.verb(
         "Generated",
         &format!(
-            "{} files in {} ({} changed, {} unchanged, {} removed, {} of yours kept)",
+            "{} files in {}: {}, {}, {}, {}, {} of yours kept",
             tree.len(),
-            args.output.display(),
-            summary.written.len(),
-            summary.unchanged,
-            summary.removed.len(),
+            dir.display(),
+            count(summary.created.len(), "created", Paint::Green),
+            count(summary.updated.len(), "updated", Paint::Yellow),
+            count(summary.unchanged, "unchanged", Paint::Dim),
+            count(summary.removed.len(), "removed", Paint::Red),
             summary.kept
+        ),
+    );
+    let tally = outputs::tally(tree.keys());
+    let kinds: Vec<outputs::Kind> = outputs::Kind::ALL
+        .into_iter()
+        .filter(|kind| tally.values().any(|row| row.contains_key(kind)))
+        .collect();
+    let indent = " ".repeat(13);
+    let mut header = format!("{:<8}", "");
+    for kind in &kinds {
+        header.push_str(&format!(
+            "  {:>w$}",
+            kind.title(),
+            w = kind.title().len().max(3)
+        ));
+    }
+    header.push_str("  total");
+    let mut text = format!("{indent}{}\n", printer.paint(Paint::Bold, &header));
+    for (group, row) in &tally {
+        let mut line = format!(
+            "{indent}{}",
+            printer.paint(Paint::Bold, &format!("{group:<8}"))
+        );
+        for kind in &kinds {
+            let width = kind.title().len().max(3);
+            let cell = row.get(kind).map_or("-".to_string(), usize::to_string);
+            line.push_str(&format!("  {cell:>width$}"));
+        }
+        line.push_str(&format!("  {:>5}", row.values().sum::<usize>()));
+        text.push_str(&line);
+        text.push('\n');
+    }
+    text.pop();
+    printer.status(&text);
+}
+
+/// The completion script for `shell`.
+pub fn completions(shell: clap_complete::Shell) -> String {
+    let mut buffer = Vec::new();
+    clap_complete::generate(shell, &mut Cli::command(), "archgen", &mut buffer);
+    String::from_utf8_lossy(&buffer).into_owned()
+}
+
+fn init(args: &InitArgs, printer: Printer) -> Result<(), Failure> {
+    let patterns = crate::starter::patterns();
+    if args.list {
+        let width = patterns.iter().map(|p| p.name.len()).max().unwrap_or(0);
+        let mut text = String::new();
+        for p in &patterns {
+            text.push_str(&format!("{:<width$}  {}\n", p.name, p.summary()));
+        }
+        printer.out(&text);
+        return Ok(());
+    }
+    let Some(pattern) = patterns.iter().find(|p| p.name == args.pattern) else {
+        let hint = crate::diagnostics::did_you_mean(&args.pattern, patterns.iter().map(|p| p.name))
+            .map(|h| format!("; {h}"))
+            .unwrap_or_default();
+        let names: Vec<&str> = patterns.iter().map(|p| p.name).collect();
+        return Err(Failure::Usage(format!(
+            "unknown pattern `{}`{hint}\n  patterns: {}\n  (`archgen init --list` describes them)",
+            args.pattern,
+            names.join(", ")
+        )));
+    };
+    if args.output.as_os_str() == "-" {
+        printer.out(&pattern.starter("archgen.yaml"));
+        return Ok(());
+    }
+    let path = &args.output;
+    let text = pattern.starter(&path.display().to_string());
+    let io = |e| Failure::Output(outputs::OutputError::Io(path.clone(), e));
+    if args.force {
+        std::fs::write(path, &text).map_err(io)?;
+    } else {
+        use std::io::Write as _;
+        let mut file = match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(path)
+        {
+            Ok(file) => file,
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                return Err(Failure::Usage(format!(
+                    "{} already exists; pass --force to overwrite it",
+                    path.display()
+                )));
+            }
+            Err(e) => return Err(io(e)),
+        };
+        file.write_all(text.as_bytes()).map_err(io)?;
+    }
+    printer.verb(
+        "Created",
+        &format!(
+            "{} from the `{}` pattern; next: archgen validate {}",
+            path.display(),
+            pattern.name,
+            path.display()
         ),
     );
     Ok(())

@@ -23,6 +23,7 @@ pub mod outputs;
 pub mod printer;
 pub mod render;
 pub mod spec;
+pub mod starter;
 pub mod tradeoffs;
 
 use std::collections::BTreeMap;
@@ -157,19 +158,50 @@ pub fn prepare(
     Ok((graph, warnings))
 }
 
+/// A step of a long operation, reported before it starts (for a progress bar). Labels only:
+/// progress never influences what is generated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Step<'a> {
+    /// Steps done before this one.
+    pub index: usize,
+    /// Steps in all.
+    pub total: usize,
+    /// What this step does.
+    pub label: &'a str,
+}
+
 /// Cost sheets for every requested provider and environment (no rendering).
 pub fn cost_sheets_for(
     sourced: &SourcedSpec,
     catalog: &Catalog,
     options: &GenerateOptions,
 ) -> Result<Vec<cost::CostSheet>, Failure> {
+    cost_sheets_with(sourced, catalog, options, &mut |_| {})
+}
+
+/// [`cost_sheets_for`], calling `progress` before resolving each provider and before pricing.
+pub fn cost_sheets_with(
+    sourced: &SourcedSpec,
+    catalog: &Catalog,
+    options: &GenerateOptions,
+    progress: &mut dyn FnMut(Step<'_>),
+) -> Result<Vec<cost::CostSheet>, Failure> {
     let (graph, _) = prepare(sourced, catalog, options)?;
-    let deployments = graph
-        .spec
-        .providers
-        .keys()
-        .map(|provider| catalog::resolve(&graph, catalog, *provider).map_err(Failure::Invalid))
-        .collect::<Result<Vec<_>, _>>()?;
+    let total = graph.spec.providers.len() + 1;
+    let mut deployments = Vec::new();
+    for (index, provider) in graph.spec.providers.keys().enumerate() {
+        progress(Step {
+            index,
+            total,
+            label: &format!("{provider}: resolve"),
+        });
+        deployments.push(catalog::resolve(&graph, catalog, *provider).map_err(Failure::Invalid)?);
+    }
+    progress(Step {
+        index: total - 1,
+        total,
+        label: "pricing",
+    });
     let mut sheets = Vec::new();
     for env in graph.spec.environments.keys() {
         for deployment in &deployments {
@@ -207,19 +239,42 @@ pub fn generate(
     templates: &Templates,
     options: &GenerateOptions,
 ) -> Result<Generated, Failure> {
+    generate_with(sourced, catalog, templates, options, &mut |_| {})
+}
+
+/// [`generate`], calling `progress` before each provider's resolve + render and before the
+/// cross-provider files (workflows, cost sheets, docs).
+pub fn generate_with(
+    sourced: &SourcedSpec,
+    catalog: &Catalog,
+    templates: &Templates,
+    options: &GenerateOptions,
+    progress: &mut dyn FnMut(Step<'_>),
+) -> Result<Generated, Failure> {
     let (graph, mut warnings) = prepare(sourced, catalog, options)?;
     let source = graph.spec.source.clone();
     let mut tree = OutputTree::new();
     render::diagrams::render_neutral(&graph, catalog, templates, &mut tree)
         .map_err(Failure::Template)?;
     let providers: Vec<Provider> = graph.spec.providers.keys().copied().collect();
+    let total = providers.len() + 1;
     let mut deployments = BTreeMap::new();
-    for provider in providers {
+    for (index, provider) in providers.into_iter().enumerate() {
+        progress(Step {
+            index,
+            total,
+            label: &format!("{provider}: resolve + render"),
+        });
         let deployment = catalog::resolve(&graph, catalog, provider).map_err(Failure::Invalid)?;
         warnings.extend(deployment.warnings.iter().cloned());
         tree.extend(render::render(&deployment, templates).map_err(Failure::Template)?);
         deployments.insert(provider, deployment);
     }
+    progress(Step {
+        index: total - 1,
+        total,
+        label: "workflows, cost sheets, docs",
+    });
     render::workflow::render_neutral(&graph, &deployments, options, templates, &mut tree)
         .map_err(Failure::Template)?;
     let sheets = cost_sheets(&graph, &deployments, catalog, &mut tree);

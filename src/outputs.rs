@@ -6,7 +6,7 @@
 //! run finishes or undoes an interrupted swap. The manifest lists what archgen wrote, so files it
 //! no longer generates disappear and a user's own files are never touched.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -44,14 +44,109 @@ impl std::fmt::Display for OutputError {
 /// What a write did.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct WriteSummary {
-    /// Files that are new or changed.
-    pub written: Vec<String>,
+    /// Files that did not exist.
+    pub created: Vec<String>,
+    /// Files whose contents changed.
+    pub updated: Vec<String>,
     /// Files whose contents did not change.
     pub unchanged: usize,
     /// Generated files from a previous run that are no longer generated.
     pub removed: Vec<String>,
     /// Files in the directory archgen did not write and left alone.
     pub kept: usize,
+}
+
+/// What a generated file is, for the summary `generate` prints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Kind {
+    /// Terraform configuration, tfvars and backend files.
+    Terraform,
+    /// Deploy and destroy scripts.
+    Scripts,
+    /// CI workflows.
+    Workflows,
+    /// Mermaid diagrams and their index.
+    Diagrams,
+    /// Cost sheets and comparisons.
+    CostSheets,
+    /// ARCHITECTURE.md, DEPLOY.md and other documents.
+    Docs,
+    /// Anything else.
+    Other,
+}
+
+impl Kind {
+    /// Every kind, in summary order.
+    pub const ALL: [Self; 7] = [
+        Self::Terraform,
+        Self::Scripts,
+        Self::Workflows,
+        Self::Diagrams,
+        Self::CostSheets,
+        Self::Docs,
+        Self::Other,
+    ];
+
+    /// The kind of a generated path (`/`-separated, relative to the output directory).
+    pub fn of(path: &str) -> Self {
+        let has = |dir: &str| path.split('/').any(|part| part == dir);
+        if path.starts_with(".github/workflows/") {
+            Self::Workflows
+        } else if has("cost") {
+            Self::CostSheets
+        } else if has("diagrams") {
+            Self::Diagrams
+        } else if has("scripts") || path.ends_with(".sh") {
+            Self::Scripts
+        } else if has("terraform") {
+            Self::Terraform
+        } else if path.ends_with(".md") {
+            Self::Docs
+        } else {
+            Self::Other
+        }
+    }
+
+    /// Column heading.
+    pub fn title(self) -> &'static str {
+        match self {
+            Self::Terraform => "terraform",
+            Self::Scripts => "scripts",
+            Self::Workflows => "workflows",
+            Self::Diagrams => "diagrams",
+            Self::CostSheets => "cost sheets",
+            Self::Docs => "docs",
+            Self::Other => "other",
+        }
+    }
+}
+
+/// The provider directory a generated path sits in, or `shared` for cross-provider files.
+pub fn group(path: &str) -> &str {
+    match path.split_once('/') {
+        Some((first, _))
+            if crate::catalog::Provider::ALL
+                .iter()
+                .any(|p| p.as_str() == first) =>
+        {
+            first
+        }
+        _ => "shared",
+    }
+}
+
+/// Files per group (provider or `shared`) and kind.
+pub fn tally<'a>(
+    paths: impl IntoIterator<Item = &'a String>,
+) -> BTreeMap<String, BTreeMap<Kind, usize>> {
+    let mut out: BTreeMap<String, BTreeMap<Kind, usize>> = BTreeMap::new();
+    for path in paths {
+        *out.entry(group(path).to_string())
+            .or_default()
+            .entry(Kind::of(path))
+            .or_default() += 1;
+    }
+    out
 }
 
 /// The manifest text for a tree.
@@ -154,7 +249,9 @@ pub fn write(tree: &OutputTree, dir: &Path, force: bool) -> Result<WriteSummary,
             set_mode(&target, path).map_err(io_at(&target))?;
             match fs::read_to_string(dir.join(path)) {
                 Ok(old) if old == *text => summary.unchanged += 1,
-                _ => summary.written.push(path.clone()),
+                Ok(_) => summary.updated.push(path.clone()),
+                Err(_) if dir.join(path).exists() => summary.updated.push(path.clone()),
+                Err(_) => summary.created.push(path.clone()),
             }
         }
         let manifest_path = staging.join(MANIFEST);
@@ -277,4 +374,41 @@ pub fn check(tree: &OutputTree, dir: &Path) -> Vec<Drift> {
         }
     }
     drifts
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kinds_and_groups_of_generated_paths() {
+        let cases = [
+            ("aws/terraform/main.tf", "aws", Kind::Terraform),
+            (
+                "aws/terraform/environments/dev.tfvars",
+                "aws",
+                Kind::Terraform,
+            ),
+            ("gcp/scripts/deploy.sh", "gcp", Kind::Scripts),
+            (
+                ".github/workflows/archgen-terraform.yml",
+                "shared",
+                Kind::Workflows,
+            ),
+            ("azure/diagrams/README.md", "azure", Kind::Diagrams),
+            ("diagrams/architecture.mmd", "shared", Kind::Diagrams),
+            ("aws/cost/prod.csv", "aws", Kind::CostSheets),
+            ("cost/dev.md", "shared", Kind::CostSheets),
+            ("ARCHITECTURE.md", "shared", Kind::Docs),
+            ("aws/terraform/cost.tf", "aws", Kind::Terraform),
+        ];
+        for (path, group_name, kind) in cases {
+            assert_eq!(Kind::of(path), kind, "{path}");
+            assert_eq!(group(path), group_name, "{path}");
+        }
+        let paths: Vec<String> = cases.iter().map(|(p, _, _)| (*p).to_string()).collect();
+        let tally = tally(&paths);
+        assert_eq!(tally["aws"][&Kind::Terraform], 3);
+        assert_eq!(tally["shared"].values().sum::<usize>(), 4);
+    }
 }

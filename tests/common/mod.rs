@@ -181,3 +181,24 @@ flows:
 "
     )
 }
+
+/// Every file under `dir`, by `/`-separated relative path.
+pub fn read_tree(dir: &Path) -> OutputTree {
+    let mut tree = OutputTree::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(current) = stack.pop() {
+        for entry in std::fs::read_dir(&current).expect("read_dir") {
+            let path = entry.expect("entry").path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                let relative = path.strip_prefix(dir).expect("inside");
+                tree.insert(
+                    relative.to_string_lossy().replace('\\', "/"),
+                    std::fs::read_to_string(&path).expect("utf8 file"),
+                );
+            }
+        }
+    }
+    tree
+}
