@@ -13,6 +13,7 @@ runs="${BENCH_RUNS:-5}"
 [ -x /usr/bin/time ] || { echo "needs GNU time (/usr/bin/time)" >&2; exit 2; }
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
+[ -n "${BENCH_KEEP:-}" ] && trap - EXIT && echo "work dir: $work" >&2
 
 # Functions that stand alone (no parent, no required connection) on every provider.
 mapfile -t functions < <(python3 - <<'PY'
@@ -45,7 +46,8 @@ spec_for() { # N -> spec text
 }
 
 printf '%8s %12s %14s %12s %10s\n' N "median (s)" "per comp (ms)" "peak RSS MB" files
-for n in "${@:-10 100 1000}"; do
+[ "$#" -gt 0 ] || set -- 10 100 1000
+for n in "$@"; do
   spec="$work/bench-$n.yaml"
   spec_for "$n" >"$spec"
   times=()
