@@ -120,6 +120,6 @@ fn azure_waf_attached_to_a_non_cdn_parent_warns_that_it_is_unassociated() {
         2,
         "{rendered}"
     );
-    assert!(rendered.contains("`api`, a `api_gateway`"), "{rendered}");
-    assert!(rendered.contains("`lb`, a `load_balancer`"), "{rendered}");
+    assert!(json.contains("`api`, a `api_gateway`"), "{rendered}");
+    assert!(json.contains("`lb`, a `load_balancer`"), "{rendered}");
 }

@@ -8,7 +8,7 @@ use archgen::{GenerateOptions, spec};
 fn hostile_text_is_inert_in_terraform() {
     for (text, tree) in hostile_trees() {
         let text: String = text.chars().take(60).collect();
-        for (path, body) in &tree {
+        for (path, body) in tree {
             if path.ends_with(".tf") || path.ends_with(".tfvars") {
                 let parsed = hcl::parse(body)
                     .unwrap_or_else(|e| panic!("{path} with {text:?}: {e}\n{body}"));
@@ -92,7 +92,7 @@ fn hostile_text_is_inert_in_shell_scripts() {
         .is_ok();
     for (text, tree) in hostile_trees() {
         let short: String = text.chars().take(60).collect();
-        for (path, body) in &tree {
+        for (path, body) in tree {
             if !path.ends_with(".sh") {
                 continue;
             }
@@ -135,9 +135,9 @@ fn live_markers(script: &str, markers: &[&str]) -> Result<(), String> {
     for marker in markers {
         for (at, _) in script.match_indices(marker) {
             if live[at..at + marker.len()].iter().any(|l| *l) {
-                let line = script[..at].matches('\n').count() + 1;
-                let text = script.lines().nth(line - 1).unwrap_or_default();
-                return Err(format!("`{marker}` is live at line {line}: {text}"));
+                let number = script[..at].matches('\n').count() + 1;
+                let text = script.lines().nth(number - 1).unwrap_or_default();
+                return Err(format!("`{marker}` is live at line {number}: {text}"));
             }
         }
     }
@@ -211,13 +211,13 @@ fn shell_live_bytes(script: &str) -> Vec<bool> {
                     for (word, quoted, dash) in std::mem::take(&mut heredocs) {
                         while i < bytes.len() {
                             let end = script[i..].find('\n').map_or(bytes.len(), |e| i + e);
-                            let line = &script[i..end];
-                            let line = if dash {
-                                line.trim_start_matches('\t')
+                            let row = &script[i..end];
+                            let row = if dash {
+                                row.trim_start_matches('\t')
                             } else {
-                                line
+                                row
                             };
-                            let is_end = line == word;
+                            let is_end = row == word;
                             if !is_end && !quoted {
                                 live[i..end].iter_mut().for_each(|l| *l = true);
                             }
@@ -377,7 +377,7 @@ fn the_yaml_key_check_can_fail() {
 fn hostile_text_cannot_break_out_of_mermaid_labels() {
     for (text, tree) in hostile_trees() {
         let short: String = text.chars().take(60).collect();
-        for (path, body) in &tree {
+        for (path, body) in tree {
             let diagrams: Vec<&str> = if path.ends_with(".mmd") {
                 vec![body.as_str()]
             } else if path.ends_with(".md") {
@@ -394,7 +394,7 @@ fn hostile_text_cannot_break_out_of_mermaid_labels() {
     }
 }
 
-/// The ```mermaid blocks of a Markdown document.
+/// The `mermaid` fenced code blocks of a Markdown document.
 fn mermaid_blocks(markdown: &str) -> Vec<&str> {
     markdown
         .split("```mermaid\n")
