@@ -211,6 +211,17 @@ fn check(catalog: &Catalog) -> Result<(), Report> {
                     ));
                 }
             }
+            for parent in &implementation.parents {
+                let allowed = catalog
+                    .functions
+                    .get(id)
+                    .is_some_and(|meta| meta.parents.contains(parent));
+                if !allowed {
+                    problems.push(format!(
+                        "{provider}: `{id}` names parent `{parent}`, which functions.yaml does not allow"
+                    ));
+                }
+            }
             if implementation.status != Status::Native && implementation.note.is_none() {
                 problems.push(format!(
                     "{provider}: `{id}` is {} but has no note",

@@ -187,6 +187,11 @@ pub struct Implementation {
     /// Expressions other templates may reference (`{name}` = the component's Terraform name).
     #[serde(default)]
     pub exports: BTreeMap<String, Export>,
+    /// Parent functions this service can associate with when the component is `attached_to`
+    /// one; empty = every parent the function allows. Attached to another parent, it is
+    /// generated unassociated and resolution warns.
+    #[serde(default)]
+    pub parents: Vec<String>,
 }
 
 /// An expression a component exposes.

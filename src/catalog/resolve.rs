@@ -113,6 +113,34 @@ pub fn resolve<'a>(
                 .with_help_opt(implementation.note.clone()),
             );
         }
+        if let Some(parent) = component.attached_to.as_deref()
+            && !implementation.parents.is_empty()
+            && let Some(parent_function) = spec
+                .components
+                .iter()
+                .find(|p| p.id == parent)
+                .map(|p| p.function.as_str())
+            && !implementation.parents.iter().any(|f| f == parent_function)
+        {
+            warnings.push(
+                Diagnostic::warning(
+                    "archgen::catalog::unassociated_attachment",
+                    format!(
+                        "{} cannot associate {} with `{parent}`, a `{parent_function}`; \
+                         generating `{}` unassociated (it protects nothing)",
+                        provider.title(),
+                        implementation.service,
+                        component.id
+                    ),
+                    Some(component.span),
+                )
+                .with_label(format!("unassociated on {provider}"))
+                .with_help(format!(
+                    "on {provider}, attach it to a {}",
+                    implementation.parents.join(", a ")
+                )),
+            );
+        }
         let overrides = component.overrides.get(&provider);
         let mut params = BTreeMap::new();
         let mut tiers = BTreeMap::new();

@@ -66,12 +66,19 @@ pub fn mermaid_label(value: &str) -> String {
             '[' | ']' | '{' | '}' | '(' | ')' | '|' | ';' | '`' | '%' | ':' => {
                 let _ = write!(out, "#{};", u32::from(c));
             }
-            '\n' | '\r' | '\t' => out.push(' '),
+            // JavaScript (Mermaid's lexer) ends lines at U+2028 / U+2029 too.
+            '\n' | '\r' | '\t' | '\u{2028}' | '\u{2029}' => out.push(' '),
             c if c.is_control() => {}
             c => out.push(c),
         }
     }
     out
+}
+
+/// Text for a Mermaid `%%` comment: [`comment`], with `%` as the entity `#37;` so that the text
+/// cannot form a `%%{init: ...}%%` directive (Mermaid finds those anywhere, comments included).
+pub fn mermaid_comment(value: &str) -> String {
+    comment(value).replace('%', "#37;")
 }
 
 /// Text for a Markdown table cell or line: pipes escaped, no newlines, no raw HTML, and no
@@ -101,11 +108,18 @@ pub fn md(value: &str) -> String {
     out
 }
 
-/// Text for a single-line comment in HCL, shell or YAML: no newlines, no control characters.
+/// Text for a single-line comment in HCL, shell or YAML: no newlines, no control characters,
+/// no U+2028 / U+2029 (line breaks to YAML 1.1 and JavaScript).
 pub fn comment(value: &str) -> String {
     value
         .chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
+        .map(|c| {
+            if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}') {
+                ' '
+            } else {
+                c
+            }
+        })
         .collect()
 }
 
@@ -133,5 +147,11 @@ mod tests {
     fn yaml_and_mermaid() {
         assert_eq!(yaml_str("a: b\n- c"), r#""a: b\n- c""#);
         assert_eq!(mermaid_label("a\"-->b[x]"), "a#quot;--#gt;b#91;x#93;");
+        assert_eq!(mermaid_label("a\u{2028}b\u{2029}c"), "a b c");
+        assert_eq!(
+            mermaid_comment("x %%{init: {}}%%"),
+            "x #37;#37;{init: {}}#37;#37;"
+        );
+        assert_eq!(comment("a\nb\u{2028}c"), "a b c");
     }
 }

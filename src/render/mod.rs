@@ -199,6 +199,9 @@ fn register_filters(tera: &mut Tera) {
     tera.register_filter("mermaid_label", |s: &str, _: Kwargs, _: &State| {
         filters::mermaid_label(s)
     });
+    tera.register_filter("mermaid_comment", |s: &str, _: Kwargs, _: &State| {
+        filters::mermaid_comment(s)
+    });
     tera.register_filter("comment", |s: &str, _: Kwargs, _: &State| {
         filters::comment(s)
     });

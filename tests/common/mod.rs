@@ -125,8 +125,9 @@ pub fn terraform_fmt_check(dir: &Path) -> Option<Result<(), String>> {
     })
 }
 
-/// Hostile text for every free-text field: quotes, backslashes, HCL / shell / YAML / Mermaid
-/// syntax, newlines.
+/// Hostile text for every free-text field: quotes, backslashes, HCL / shell / YAML / Mermaid /
+/// GitHub expression syntax, newlines and other line terminators, Unicode look-alikes and
+/// invisible characters. [`hostile_texts`] adds a very long string.
 pub const HOSTILE: &[&str] = &[
     r#"x"; rm -rf ~"#,
     r#"x"; touch pwned_dq; ""#,
@@ -139,7 +140,24 @@ pub const HOSTILE: &[&str] = &[
     "line one\nline two: [broken]",
     "--> A; B | C",
     "back\\slash \\\" quote",
+    "x; touch pwned_semi | touch pwned_pipe & touch pwned_amp",
+    "${{ github.token }} ${{ secrets.pwned }}",
+    "%%{init: {\"theme\": \"dark\"}}%% boom",
+    "#quot; #35; &quot; <b>boom</b> [x] {y} (z)",
+    // U+037E Greek question mark (looks like `;`), fullwidth quotes, RTL override, zero-width
+    // joiner and space, byte-order mark.
+    "x\u{37e} touch pwned_greek \u{ff02}\u{ff07} \u{202e}gnp.exe\u{202c} a\u{200d}b\u{200b}\u{feff}",
+    // Line terminators other than `\n`: CR, NEL, line and paragraph separators, and controls.
+    "cr\rtouch pwned_cr\u{85}nel\u{2028}ls\u{2029}ps\u{0}nul\u{1b}[31mesc\u{7f}",
 ];
+
+/// [`HOSTILE`] and a 10,000-character mix of all of it.
+pub fn hostile_texts() -> Vec<String> {
+    let mut all: Vec<String> = HOSTILE.iter().map(ToString::to_string).collect();
+    let long: String = HOSTILE.concat().chars().cycle().take(10_000).collect();
+    all.push(long);
+    all
+}
 
 /// A spec that puts `text` in every free-text field, on all three providers.
 pub fn hostile_spec(text: &str) -> String {

@@ -1,0 +1,125 @@
+//! Inputs the fuzz targets (`fuzz/`) found crashing, through the same library path: parse,
+//! validate, analyze, cost and generate in memory, and every generated file re-parses.
+
+mod common;
+
+use archgen::{GenerateOptions, spec};
+
+/// What `fuzz/src/lib.rs` `exercise` does with spec text; panics on the bugs it looks for.
+fn exercise(name: &str, text: &str) -> Option<archgen::render::OutputTree> {
+    let catalog = common::catalog();
+    let sourced = match spec::parse(name, text) {
+        Ok(sourced) => sourced,
+        Err(report) => {
+            let _ = report.render(false);
+            return None;
+        }
+    };
+    if let Ok(valid) = spec::validate(&sourced, &catalog, None)
+        && let Ok(graph) = archgen::graph::build(valid, &catalog)
+    {
+        let findings = archgen::analyze::analyze(&graph, &catalog);
+        let _ = archgen::analyze::report(&graph, &findings).render(false);
+    }
+    if let Ok(sheets) = archgen::cost_sheets_for(&sourced, &catalog, &GenerateOptions::default()) {
+        for sheet in &sheets {
+            let _ = archgen::cost::render::table(sheet);
+            let _ = archgen::cost::render::json(sheet);
+        }
+    }
+    match archgen::generate(
+        &sourced,
+        &catalog,
+        &common::templates(),
+        &GenerateOptions::default(),
+    ) {
+        Ok(generated) => Some(generated.tree),
+        Err(archgen::Failure::Invalid(report)) => {
+            let _ = report.render(false);
+            None
+        }
+        Err(archgen::Failure::Template(err)) => panic!("{name}: a built-in template failed: {err}"),
+        Err(other) => panic!("{name}: {other:?}"),
+    }
+}
+
+fn check_tree(tree: &archgen::render::OutputTree) {
+    for (path, body) in tree {
+        if path.ends_with(".tf") || path.ends_with(".tfvars") || path.ends_with(".hcl") {
+            hcl::parse(body).unwrap_or_else(|e| panic!("{path}: {e}\n{body}"));
+        } else if path.ends_with(".yml") || path.ends_with(".yaml") {
+            serde_saphyr::from_str::<serde_json::Value>(body)
+                .unwrap_or_else(|e| panic!("{path}: {e}\n{body}"));
+        } else if path.ends_with(".json") {
+            serde_json::from_str::<serde_json::Value>(body)
+                .unwrap_or_else(|e| panic!("{path}: {e}\n{body}"));
+        }
+    }
+}
+
+/// Every file under tests/fixtures/fuzz/ goes through without a panic; the valid ones
+/// generate files that re-parse.
+#[test]
+fn fuzz_findings_stay_fixed() {
+    let dir = common::root().join("tests/fixtures/fuzz");
+    let mut seen = 0;
+    for entry in std::fs::read_dir(&dir).expect("tests/fixtures/fuzz") {
+        let path = entry.expect("entry").path();
+        let text = std::fs::read_to_string(&path).expect("read");
+        let name = path.display().to_string();
+        if let Some(tree) = exercise(&name, &text) {
+            check_tree(&tree);
+        }
+        seen += 1;
+    }
+    assert!(seen > 0, "no fixtures in {}", dir.display());
+}
+
+/// structured (fuzz/artifacts/structured/crash-159662981fa67c06f669b803628555e3e2e6e7da): an
+/// Azure WAF attached to an API gateway or a load balancer (a Front Door policy cannot protect
+/// them) rendered `c.parent.exports.profile_id`, a cdn export, and the built-in template failed.
+#[test]
+fn azure_waf_attached_to_a_non_cdn_parent_generates_an_unassociated_policy() {
+    let text = std::fs::read_to_string(
+        common::root().join("tests/fixtures/fuzz/azure_waf_on_api_gateway.yaml"),
+    )
+    .expect("fixture");
+    let tree = exercise("azure_waf_on_api_gateway.yaml", &text).expect("valid spec generates");
+    check_tree(&tree);
+    let edge = tree
+        .iter()
+        .filter(|(path, _)| path.starts_with("azure/terraform/"))
+        .map(|(_, body)| body.as_str())
+        .collect::<String>();
+    assert!(edge.contains("azurerm_cdn_frontdoor_firewall_policy"));
+    assert!(!edge.contains("azurerm_cdn_frontdoor_security_policy"));
+    assert!(edge.contains("Not associated: "));
+}
+
+/// The same spec warns, at each WAF, that Azure leaves it unassociated (the catalog's
+/// `parents: [cdn]`), so the unprotected API gateway and load balancer are not silent.
+#[test]
+fn azure_waf_attached_to_a_non_cdn_parent_warns_that_it_is_unassociated() {
+    let text = std::fs::read_to_string(
+        common::root().join("tests/fixtures/fuzz/azure_waf_on_api_gateway.yaml"),
+    )
+    .expect("fixture");
+    let sourced = spec::parse("azure_waf_on_api_gateway.yaml", &text).expect("parses");
+    let generated = archgen::generate(
+        &sourced,
+        &common::catalog(),
+        &common::templates(),
+        &GenerateOptions::default(),
+    )
+    .unwrap_or_else(|failure| panic!("{failure:?}"));
+    let json = generated.warnings.to_json().to_string();
+    let rendered = generated.warnings.render(false);
+    assert_eq!(
+        json.matches("archgen::catalog::unassociated_attachment")
+            .count(),
+        2,
+        "{rendered}"
+    );
+    assert!(json.contains("`api`, a `api_gateway`"), "{rendered}");
+    assert!(json.contains("`lb`, a `load_balancer`"), "{rendered}");
+}
