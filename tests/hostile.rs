@@ -163,31 +163,34 @@ fn shell_live_bytes(script: &str) -> Vec<bool> {
     while i < bytes.len() {
         let c = bytes[i];
         let top = *stack.last().expect("stack");
+        // Shared by the frames: an escape skips the next byte (every frame); a single quote
+        // runs to the next one (not inside double quotes); `$(` opens a command (not inside
+        // backticks).
+        if c == b'\\' {
+            i += 2;
+            continue;
+        }
+        if c == b'\'' && top != Frame::Double {
+            i = script[i + 1..]
+                .find('\'')
+                .map_or(bytes.len(), |e| i + 1 + e)
+                + 1;
+            continue;
+        }
+        if c == b'$' && top != Frame::Backtick && bytes.get(i + 1) == Some(&b'(') {
+            live[i] = true;
+            stack.push(Frame::Command(0));
+            i += 2;
+            continue;
+        }
         match top {
             Frame::Command(depth) => match c {
-                b'\'' => {
-                    let end = script[i + 1..]
-                        .find('\'')
-                        .map_or(bytes.len(), |e| i + 1 + e);
-                    i = end + 1;
-                    continue;
-                }
-                b'\\' => {
-                    i += 2;
-                    continue;
-                }
                 b'#' if i == 0 || b" \t\n;|&(".contains(&bytes[i - 1]) => {
                     i = script[i..].find('\n').map_or(bytes.len(), |e| i + e);
                     continue;
                 }
                 b'"' => stack.push(Frame::Double),
                 b'`' => stack.push(Frame::Backtick),
-                b'$' if bytes.get(i + 1) == Some(&b'(') => {
-                    live[i] = true;
-                    stack.push(Frame::Command(0));
-                    i += 2;
-                    continue;
-                }
                 b'(' => *stack.last_mut().expect("stack") = Frame::Command(depth + 1),
                 b')' if depth > 0 => *stack.last_mut().expect("stack") = Frame::Command(depth - 1),
                 b')' if stack.len() > 1 => {
@@ -232,39 +235,17 @@ fn shell_live_bytes(script: &str) -> Vec<bool> {
                 _ => {}
             },
             Frame::Double => match c {
-                b'\\' => {
-                    i += 2;
-                    continue;
-                }
                 b'"' => {
                     stack.pop();
                 }
                 b'`' => stack.push(Frame::Backtick),
-                b'$' if bytes.get(i + 1) == Some(&b'(') => {
-                    live[i] = true;
-                    stack.push(Frame::Command(0));
-                    i += 2;
-                    continue;
-                }
                 _ => {}
             },
-            Frame::Backtick => match c {
-                b'\\' => {
-                    i += 2;
-                    continue;
-                }
-                b'`' => {
+            Frame::Backtick => {
+                if c == b'`' {
                     stack.pop();
                 }
-                b'\'' => {
-                    let end = script[i + 1..]
-                        .find('\'')
-                        .map_or(bytes.len(), |e| i + 1 + e);
-                    i = end + 1;
-                    continue;
-                }
-                _ => {}
-            },
+            }
         }
         live[i] = true;
         i += 1;

@@ -195,6 +195,29 @@ fn placeable(catalog: &Catalog, function: &str, available: &[&str]) -> bool {
 }
 
 /// Picks a function of `wanted` that needs nothing itself.
+/// Index of a component filling one of `wanted`: mostly one of `existing`, else a new one.
+fn existing_or_new(
+    u: &mut Unstructured<'_>,
+    catalog: &Catalog,
+    components: &mut Vec<Component>,
+    fresh_id: &mut impl FnMut(&mut Unstructured<'_>) -> Result<String>,
+    existing: &[usize],
+    wanted: &[String],
+    available: &[&str],
+) -> Result<usize> {
+    if !existing.is_empty() && u.ratio(3, 4)? {
+        return Ok(*u.choose(existing)?);
+    }
+    let function = pick_simple(u, catalog, wanted, available)?.to_string();
+    let id = fresh_id(u)?;
+    components.push(Component {
+        id,
+        function,
+        attached_to: None,
+    });
+    Ok(components.len() - 1)
+}
+
 fn pick_simple<'a>(
     u: &mut Unstructured<'_>,
     catalog: &Catalog,
@@ -268,18 +291,15 @@ pub fn spec(u: &mut Unstructured<'_>, catalog: &Catalog) -> Result<Generated> {
                 .filter(|j| *j != i && meta.parents.contains(&components[*j].function))
                 .filter(|j| components[*j].attached_to.is_none())
                 .collect();
-            let parent = if !existing.is_empty() && u.ratio(3, 4)? {
-                *u.choose(&existing)?
-            } else {
-                let function = pick_simple(u, catalog, &meta.parents, &available)?.to_string();
-                let id = fresh_id(u)?;
-                components.push(Component {
-                    id,
-                    function,
-                    attached_to: None,
-                });
-                components.len() - 1
-            };
+            let parent = existing_or_new(
+                u,
+                catalog,
+                &mut components,
+                &mut fresh_id,
+                &existing,
+                &meta.parents,
+                &available,
+            )?;
             components[i].attached_to = Some(parent);
         }
         let meta = &catalog.functions[&components[i].function];
@@ -293,18 +313,15 @@ pub fn spec(u: &mut Unstructured<'_>, catalog: &Catalog) -> Result<Generated> {
             let existing: Vec<usize> = (0..components.len())
                 .filter(|j| *j != i && wanted.contains(&components[*j].function))
                 .collect();
-            let peer = if !existing.is_empty() && u.ratio(3, 4)? {
-                *u.choose(&existing)?
-            } else {
-                let function = pick_simple(u, catalog, wanted, &available)?.to_string();
-                let id = fresh_id(u)?;
-                components.push(Component {
-                    id,
-                    function,
-                    attached_to: None,
-                });
-                components.len() - 1
-            };
+            let peer = existing_or_new(
+                u,
+                catalog,
+                &mut components,
+                &mut fresh_id,
+                &existing,
+                wanted,
+                &available,
+            )?;
             let (a, b) = (components[i].id.clone(), components[peer].id.clone());
             connections.push(if outgoing { (a, b) } else { (b, a) });
         }

@@ -115,11 +115,7 @@ pub fn resolve<'a>(
         }
         if let Some(parent) = component.attached_to.as_deref()
             && !implementation.parents.is_empty()
-            && let Some(parent_function) = spec
-                .components
-                .iter()
-                .find(|p| p.id == parent)
-                .map(|p| p.function.as_str())
+            && let Some(parent_function) = spec.component(parent).map(|p| p.function.as_str())
             && !implementation.parents.iter().any(|f| f == parent_function)
         {
             warnings.push(
