@@ -175,6 +175,8 @@ struct Facts<'a> {
     graph: &'a ServiceGraph,
     catalog: &'a Catalog,
     by_id: BTreeMap<&'a str, &'a ComponentSpec>,
+    /// Parent id -> the components attached to it, in spec order.
+    attached: BTreeMap<&'a str, Vec<&'a ComponentSpec>>,
     actors: BTreeSet<&'a str>,
 }
 
@@ -220,6 +222,15 @@ impl<'a> Facts<'a> {
                 .iter()
                 .map(|c| (c.id.as_str(), c))
                 .collect(),
+            attached: graph.spec.components.iter().fold(
+                BTreeMap::new(),
+                |mut map: BTreeMap<&'a str, Vec<&'a ComponentSpec>>, c| {
+                    if let Some(parent) = c.attached_to.as_deref() {
+                        map.entry(parent).or_default().push(c);
+                    }
+                    map
+                },
+            ),
             actors: graph.spec.actors.iter().map(|a| a.id.as_str()).collect(),
         }
     }
@@ -242,19 +253,12 @@ impl<'a> Facts<'a> {
 
     /// Ids on the other end of `id`'s connections: its callers (`outgoing` false) or callees.
     fn neighbours(&self, id: &str, outgoing: bool) -> Vec<&'a str> {
-        self.graph
-            .spec
-            .connections
-            .iter()
-            .filter_map(|c| {
-                let (this, other) = if outgoing {
-                    (&c.from, &c.to)
-                } else {
-                    (&c.to, &c.from)
-                };
-                (this == id).then_some(other.as_str())
-            })
-            .collect()
+        let spec = &self.graph.spec;
+        if outgoing {
+            spec.connections_from(id).map(|c| c.to.as_str()).collect()
+        } else {
+            spec.connections_to(id).map(|c| c.from.as_str()).collect()
+        }
     }
 
     /// Ids that connect to `id`.
@@ -268,12 +272,7 @@ impl<'a> Facts<'a> {
     }
 
     fn children(&self, id: &str) -> Vec<&'a ComponentSpec> {
-        self.graph
-            .spec
-            .components
-            .iter()
-            .filter(|c| c.attached_to.as_deref() == Some(id))
-            .collect()
+        self.attached.get(id).cloned().unwrap_or_default()
     }
 
     fn has_child(&self, id: &str, function: &str) -> bool {

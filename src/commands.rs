@@ -344,9 +344,17 @@ fn cost(cli: &Cli, args: &CostArgs, printer: Printer) -> Result<(), Failure> {
 }
 
 fn generate(cli: &Cli, args: &GenerateArgs, printer: Printer) -> Result<(), Failure> {
-    let catalog = load_catalog(cli)?;
-    let templates =
-        Templates::load(cli.global.templates_dir.as_deref()).map_err(Failure::Template)?;
+    // Templates compile while the catalogs parse (errors reported in the same order as before).
+    let (catalog, templates) = std::thread::scope(|scope| {
+        let templates = scope.spawn(|| Templates::load(cli.global.templates_dir.as_deref()));
+        let catalog = load_catalog(cli);
+        let templates = templates
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (catalog, templates)
+    });
+    let catalog = catalog?;
+    let templates = templates.map_err(Failure::Template)?;
     let sourced = spec::load(&args.spec).map_err(Failure::Invalid)?;
     let options = GenerateOptions {
         providers: args.provider.clone(),

@@ -259,17 +259,38 @@ pub fn generate_with(
     let providers: Vec<Provider> = graph.spec.providers.keys().copied().collect();
     let total = providers.len() + 1;
     let mut deployments = BTreeMap::new();
-    for (index, provider) in providers.into_iter().enumerate() {
-        progress(Step {
-            index,
-            total,
-            label: &format!("{provider}: resolve + render"),
-        });
-        let deployment = catalog::resolve(&graph, catalog, provider).map_err(Failure::Invalid)?;
-        warnings.extend(deployment.warnings.iter().cloned());
-        tree.extend(render::render(&deployment, templates).map_err(Failure::Template)?);
-        deployments.insert(provider, deployment);
-    }
+    // Providers are independent: each resolves and renders on its own thread; results are
+    // taken in provider order, so output, warnings and the first error are the same as a
+    // sequential run.
+    std::thread::scope(|scope| -> Result<(), Failure> {
+        let graph = &graph;
+        let handles: Vec<_> = providers
+            .iter()
+            .map(|&provider| {
+                scope.spawn(move || -> Result<_, Failure> {
+                    let deployment =
+                        catalog::resolve(graph, catalog, provider).map_err(Failure::Invalid)?;
+                    let rendered =
+                        render::render(&deployment, templates).map_err(Failure::Template)?;
+                    Ok((deployment, rendered))
+                })
+            })
+            .collect();
+        for (index, (provider, handle)) in providers.iter().zip(handles).enumerate() {
+            progress(Step {
+                index,
+                total,
+                label: &format!("{provider}: resolve + render"),
+            });
+            let (deployment, rendered) = handle
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
+            warnings.extend(deployment.warnings.iter().cloned());
+            tree.extend(rendered);
+            deployments.insert(*provider, deployment);
+        }
+        Ok(())
+    })?;
     progress(Step {
         index: total - 1,
         total,

@@ -130,11 +130,31 @@ pub fn load(override_dir: Option<&Path>) -> Result<Catalog, Report> {
         &["functions.yaml", "aws.yaml", "azure.yaml", "gcp.yaml"],
     )?;
 
-    let mut catalog = Catalog {
-        functions: BTreeMap::new(),
-        providers: BTreeMap::new(),
-        prices: crate::cost::load(override_dir)?,
-    };
+    // The price files are as large as the catalogs: they parse on their own thread.
+    std::thread::scope(|scope| {
+        let prices = scope.spawn(|| crate::cost::load(override_dir));
+        let parsed = parse_files(files);
+        let prices = prices
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        let (functions, providers) = parsed?;
+        let catalog = Catalog {
+            functions,
+            providers,
+            prices: prices?,
+        };
+        check(&catalog)?;
+        Ok(catalog)
+    })
+}
+
+type Parsed = (
+    BTreeMap<String, FunctionMeta>,
+    BTreeMap<Provider, ProviderFile>,
+);
+
+fn parse_files(files: Vec<(String, String)>) -> Result<Parsed, Report> {
+    let mut catalog = (BTreeMap::new(), BTreeMap::new());
     for (name, text) in files {
         if text.trim().is_empty() {
             continue;
@@ -143,7 +163,7 @@ pub fn load(override_dir: Option<&Path>) -> Result<Catalog, Report> {
         if name.ends_with("functions.yaml") {
             let file: model::FunctionsFile =
                 yaml::parse(&text).map_err(|d| Report::new(source.clone(), vec![d]))?;
-            catalog.functions.extend(file.functions);
+            catalog.0.extend(file.functions);
         } else {
             let file: ProviderFile =
                 yaml::parse(&text).map_err(|d| Report::new(source.clone(), vec![d]))?;
@@ -157,19 +177,15 @@ pub fn load(override_dir: Option<&Path>) -> Result<Catalog, Report> {
                     )],
                 ));
             };
-            let entry = catalog
-                .providers
-                .entry(provider)
-                .or_insert_with(|| ProviderFile {
-                    provider: file.provider.clone(),
-                    variables: BTreeMap::new(),
-                    functions: BTreeMap::new(),
-                });
+            let entry = catalog.1.entry(provider).or_insert_with(|| ProviderFile {
+                provider: file.provider.clone(),
+                variables: BTreeMap::new(),
+                functions: BTreeMap::new(),
+            });
             entry.variables.extend(file.variables);
             entry.functions.extend(file.functions);
         }
     }
-    check(&catalog)?;
     Ok(catalog)
 }
 

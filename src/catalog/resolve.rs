@@ -50,12 +50,28 @@ pub struct Deployment<'a> {
     pub variables: BTreeMap<String, super::model::VariableDef>,
     /// Warnings (fallback services).
     pub warnings: Vec<Diagnostic>,
+    /// Component id -> index into `placements`.
+    pub index: BTreeMap<String, usize>,
+    /// Component id -> indexes of the placements attached to it, in deploy order.
+    pub attached: BTreeMap<String, Vec<usize>>,
 }
 
 impl Deployment<'_> {
     /// A placement by component id.
     pub fn placement(&self, id: &str) -> Option<&Placement> {
-        self.placements.iter().find(|p| p.component.id == id)
+        self.index
+            .get(id)
+            .and_then(|i| self.placements.get(*i))
+            .filter(|p| p.component.id == id)
+    }
+
+    /// The placements attached to `id`, in deploy order.
+    pub fn children(&self, id: &str) -> impl Iterator<Item = &Placement> {
+        self.attached
+            .get(id)
+            .into_iter()
+            .flatten()
+            .filter_map(|i| self.placements.get(*i))
     }
 }
 
@@ -176,6 +192,17 @@ pub fn resolve<'a>(
         .get(&provider)
         .map(|f| f.variables.clone())
         .unwrap_or_default();
+    let index = placements
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.component.id.clone(), i))
+        .collect();
+    let mut attached: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (i, p) in placements.iter().enumerate() {
+        if let Some(parent) = &p.component.attached_to {
+            attached.entry(parent.clone()).or_default().push(i);
+        }
+    }
     Ok(Deployment {
         provider,
         target,
@@ -183,5 +210,7 @@ pub fn resolve<'a>(
         placements,
         variables,
         warnings,
+        index,
+        attached,
     })
 }

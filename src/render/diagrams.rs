@@ -156,11 +156,12 @@ fn flows(graph: &ServiceGraph) -> Vec<FlowSpec> {
 }
 
 fn flow_context(graph: &ServiceGraph, flow: &FlowSpec) -> Value {
-    let mut participants: Vec<String> = Vec::new();
+    let mut participants: Vec<&String> = Vec::new();
+    let mut seen: BTreeSet<&str> = BTreeSet::new();
     for (from, to, _) in &flow.steps {
         for id in [from, to] {
-            if !participants.contains(id) {
-                participants.push(id.clone());
+            if seen.insert(id.as_str()) {
+                participants.push(id);
             }
         }
     }
@@ -170,7 +171,7 @@ fn flow_context(graph: &ServiceGraph, flow: &FlowSpec) -> Value {
             json!({
                 "node": node(graph, id),
                 "label": label(graph, id),
-                "actor": graph.spec.actors.iter().any(|a| a.id == *id),
+                "actor": graph.spec.actors.iter().any(|a| &a.id == *id),
             })
         })
         .collect();

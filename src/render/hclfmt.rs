@@ -188,6 +188,50 @@ fn drop_blank_lines(lines: Vec<Line>) -> Vec<Line> {
     kept
 }
 
+/// `type.name` of every top-level `resource "type" "name"` block, found with the formatter's
+/// bracket scanner (strings, interpolations and comments skipped) instead of a full parse:
+/// the per-component layout of a deploy is read from text the full pipeline parses once later.
+pub fn resource_addresses(input: &str) -> Vec<String> {
+    let mut scanner = Scanner::default();
+    let mut depth: i64 = 0;
+    let mut out = Vec::new();
+    for raw in input.lines() {
+        let continuing_string = scanner.in_string();
+        let text = raw.trim();
+        if depth == 0
+            && !continuing_string
+            && let Some(rest) = text.strip_prefix("resource")
+            && let Some(labels) = two_labels(rest)
+        {
+            out.push(labels);
+        }
+        let scan = scanner.scan(text);
+        depth = (depth + scan.opens - scan.closes).max(0);
+    }
+    out
+}
+
+/// `"type" "name" {` -> `type.name` (plain labels only, as templates write them).
+fn two_labels(rest: &str) -> Option<String> {
+    let label = |text: &str| -> Option<(String, usize)> {
+        let text_start = text.len() - text.trim_start().len();
+        let body = text.trim_start().strip_prefix('"')?;
+        let end = body.find('"')?;
+        let value = &body[..end];
+        (!value.is_empty() && !value.contains('\\'))
+            .then(|| (value.to_string(), text_start + end + 2))
+    };
+    if !rest.starts_with([' ', '\t', '"']) {
+        return None;
+    }
+    let (kind, used) = label(rest)?;
+    let (name, used2) = label(&rest[used..])?;
+    rest[used + used2..]
+        .trim_start()
+        .starts_with('{')
+        .then(|| format!("{kind}.{name}"))
+}
+
 #[derive(Default)]
 struct Scan {
     opens: i64,
@@ -267,7 +311,16 @@ impl Scanner {
 
 #[cfg(test)]
 mod tests {
-    use super::format;
+    use super::{format, resource_addresses};
+
+    #[test]
+    fn resource_addresses_are_top_level_resource_blocks_only() {
+        let input = "# resource \"x\" \"y\" {\nresource \"aws_s3_bucket\" \"b\" {\nx = \"}\"\ny = {\nresource \"n\" \"m\" {}\n}\n}\ndata \"a\" \"d\" {}\n  resource \"aws_kms_key\" \"k\"   {\nz = \"${var.x == \"{\" ? 1 : 2}\"\n}\nresource \"bad\" {}\n";
+        assert_eq!(
+            resource_addresses(input),
+            vec!["aws_s3_bucket.b".to_string(), "aws_kms_key.k".to_string()]
+        );
+    }
 
     #[test]
     fn aligns_consecutive_attributes_and_breaks_at_blocks() {

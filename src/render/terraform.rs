@@ -57,9 +57,7 @@ fn hcl_type(value: &Scalar) -> &'static str {
 /// The link view of a placement that other templates see (with its children, shallowly).
 fn link(deployment: &Deployment<'_>, placement: &Placement, protocol: &str, label: &str) -> Value {
     let children: Vec<Value> = deployment
-        .placements
-        .iter()
-        .filter(|p| p.component.attached_to.as_deref() == Some(placement.component.id.as_str()))
+        .children(&placement.component.id)
         .map(|p| json!({"name": p.name, "slug": p.slug, "function": p.component.function, "exports": p.exports}))
         .collect();
     json!({
@@ -134,15 +132,11 @@ fn component_context(
         .and_then(|p| deployment.placement(p))
         .map(|p| link(deployment, p, "", ""));
     let children: Vec<Value> = deployment
-        .placements
-        .iter()
-        .filter(|p| p.component.attached_to.as_deref() == Some(id))
+        .children(id)
         .map(|p| link(deployment, p, "", ""))
         .collect();
     let outgoing: Vec<Value> = spec
-        .connections
-        .iter()
-        .filter(|c| c.from == id)
+        .connections_from(id)
         .filter_map(|c| {
             deployment
                 .placement(&c.to)
@@ -150,9 +144,7 @@ fn component_context(
         })
         .collect();
     let incoming: Vec<Value> = spec
-        .connections
-        .iter()
-        .filter(|c| c.to == id)
+        .connections_to(id)
         .filter_map(|c| {
             deployment
                 .placement(&c.from)
@@ -349,17 +341,6 @@ pub struct TerraformLayout {
     pub components: BTreeMap<String, Vec<String>>,
 }
 
-/// `type.name` of every `resource` block in HCL text (empty when it does not parse).
-fn resource_addresses(text: &str) -> Vec<String> {
-    let Ok(body) = hcl::parse(text) else {
-        return Vec::new();
-    };
-    body.blocks()
-        .filter(|b| b.identifier.as_str() == "resource" && b.labels.len() == 2)
-        .map(|b| format!("{}.{}", b.labels[0].as_str(), b.labels[1].as_str()))
-        .collect()
-}
-
 pub fn render_terraform(
     deployment: &Deployment<'_>,
     templates: &Templates,
@@ -401,7 +382,7 @@ pub fn render_terraform(
             let rendered = templates.render_context(&name, &context)?;
             layout.components.insert(
                 placement.component.id.clone(),
-                resource_addresses(&hclfmt::format(&rendered)),
+                hclfmt::resource_addresses(&rendered),
             );
             text.push_str(&rendered);
             text.push_str("\n\n");
@@ -488,7 +469,7 @@ pub fn render_terraform(
     for (file, text) in files {
         let path = format!("{base_dir}/{file}");
         let formatted = hclfmt::format(&text);
-        if let Err(err) = hcl::parse(&formatted) {
+        if let Err(err) = hcl_edit::parser::parse_body(&formatted) {
             return Err(TemplateError {
                 template: path,
                 message: format!("generated HCL does not parse: {err}"),
@@ -496,7 +477,7 @@ pub fn render_terraform(
             });
         }
         if file == "main.tf" {
-            layout.foundation = resource_addresses(&formatted);
+            layout.foundation = hclfmt::resource_addresses(&formatted);
         }
         tree.insert(path, formatted);
     }

@@ -129,6 +129,12 @@ pub struct ValidSpec {
     pub warnings: Vec<Diagnostic>,
     /// Accepted analyze findings: (component id or `None` for the spec, rule id) -> reason.
     pub acknowledged: BTreeMap<(Option<String>, String), String>,
+    /// Component id -> index into `components` (lookups by id stay O(log n) in large specs).
+    pub component_index: BTreeMap<String, usize>,
+    /// Component id -> indexes into `connections` of the ones it starts, in spec order.
+    pub outgoing: BTreeMap<String, Vec<usize>>,
+    /// Component id -> indexes into `connections` of the ones it ends, in spec order.
+    pub incoming: BTreeMap<String, Vec<usize>>,
 }
 
 /// One targeted provider.
@@ -211,6 +217,27 @@ pub struct FlowSpec {
 impl ValidSpec {
     /// A component by id.
     pub fn component(&self, id: &str) -> Option<&ComponentSpec> {
-        self.components.iter().find(|c| c.id == id)
+        self.component_index
+            .get(id)
+            .and_then(|i| self.components.get(*i))
+            .filter(|c| c.id == id)
+    }
+
+    /// The connections from `id`, in spec order.
+    pub fn connections_from(&self, id: &str) -> impl Iterator<Item = &ConnectionSpec> {
+        self.outgoing
+            .get(id)
+            .into_iter()
+            .flatten()
+            .filter_map(|i| self.connections.get(*i))
+    }
+
+    /// The connections to `id`, in spec order.
+    pub fn connections_to(&self, id: &str) -> impl Iterator<Item = &ConnectionSpec> {
+        self.incoming
+            .get(id)
+            .into_iter()
+            .flatten()
+            .filter_map(|i| self.connections.get(*i))
     }
 }

@@ -48,6 +48,17 @@ pub fn validate(
         all.extend(warnings);
         return Err(Report::new(spec.source.clone(), all));
     }
+    let component_index = components
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.id.clone(), i))
+        .collect();
+    let mut outgoing: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    let mut incoming: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (i, c) in connections.iter().enumerate() {
+        outgoing.entry(c.from.clone()).or_default().push(i);
+        incoming.entry(c.to.clone()).or_default().push(i);
+    }
     Ok(ValidSpec {
         source: spec.source.clone(),
         name,
@@ -78,6 +89,9 @@ pub fn validate(
         flows,
         warnings,
         acknowledged,
+        component_index,
+        outgoing,
+        incoming,
     })
 }
 
