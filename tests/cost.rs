@@ -167,6 +167,41 @@ fn environments_scale_spec_usage_and_components_override_it_per_environment() {
 }
 
 #[test]
+fn a_once_per_line_is_charged_on_the_largest_environment_only() {
+    // Shield Advanced-like: one fee per organization, whatever the number of environments.
+    let prices = format!(
+        "{PRICES}  ddos_protection:\n    lines:\n      - name: Subscription\n        unit: month\n        quantity: \"1\"\n        price: {{ us-east-1: 3000.0, eu-west-1: 3000.0 }}\n        once_per: AWS Organization\n"
+    );
+    let text = SPEC
+        .replace(
+            "prod: { size: large }",
+            "prod: { size: large }\n  staging: { size: medium }\n  perf: { size: large }",
+        )
+        .replace(
+            "  - { id: cache, function: cache }",
+            "  - { id: cache, function: cache }\n  - { id: shield, function: ddos_protection }",
+        );
+    let sheets = sheets(&text, &prices);
+    let by_env = |env: &str| {
+        let sheet = sheets.iter().find(|s| s.environment == env).expect(env);
+        line(sheet, "shield", "Subscription").clone()
+    };
+    // perf and prod are both large: the first by name (perf) carries the fee.
+    let perf = by_env("perf");
+    assert_money(perf.monthly, 3000.0);
+    assert_eq!(perf.free, None);
+    for env in ["dev", "prod", "staging"] {
+        let other = by_env(env);
+        assert_money(other.monthly, 0.0);
+        assert_eq!(
+            other.free.as_deref(),
+            Some("billed once per AWS Organization: on the `perf` sheet"),
+            "{env}"
+        );
+    }
+}
+
+#[test]
 fn an_unknown_region_is_priced_at_the_first_region_with_a_warning() {
     let text = SPEC.replace("us-east-1", "ap-south-1");
     let sheets = sheets(&text, PRICES);

@@ -334,7 +334,12 @@ pub fn price(deployment: &Deployment<'_>, prices: &Prices, environment: &str) ->
                 continue;
             }
             matched_sku |= !line.when.is_empty();
-            if let Some(free) = &line.free {
+            let carried_elsewhere = line.once_per.as_ref().and_then(|scope| {
+                let carrier = carrying_environment(spec);
+                (carrier != environment)
+                    .then(|| format!("billed once per {scope}: on the `{carrier}` sheet"))
+            });
+            if let Some(free) = line.free.as_ref().or(carried_elsewhere.as_ref()) {
                 cost.lines.push(CostLine {
                     name: line.name.clone(),
                     sku: line.sku.clone(),
@@ -467,6 +472,24 @@ impl LineContext<'_> {
                     .map(|v| (*v, "default".to_string()))
             })
     }
+}
+
+/// The environment that carries `once_per` lines: the largest size tier, the first name among
+/// equals.
+fn carrying_environment(spec: &crate::spec::ValidSpec) -> &str {
+    let rank = |size: &str| {
+        crate::catalog::SIZE_TIERS
+            .iter()
+            .position(|t| *t == size)
+            .unwrap_or(0)
+    };
+    spec.environments
+        .iter()
+        .fold(None::<(&str, usize)>, |best, (name, size)| match best {
+            Some((_, r)) if r >= rank(size) => best,
+            _ => Some((name.as_str(), rank(size))),
+        })
+        .map_or("", |(name, _)| name)
 }
 
 fn price_line(line: &Line, context: &LineContext<'_>) -> Result<CostLine, String> {

@@ -68,6 +68,10 @@ pub struct Line {
     pub free_units: Option<f64>,
     /// Minimum monthly charge.
     pub min_monthly: Option<f64>,
+    /// Billed once for every environment together (an organization-wide subscription): the
+    /// scope, e.g. `AWS Organization`. Only the environment with the largest size tier carries
+    /// the line; the other sheets list it as free, naming the one that pays.
+    pub once_per: Option<String>,
 }
 
 /// `catalogs/pricing/usage.yaml`: usage defaults.
