@@ -87,6 +87,20 @@ pub(crate) fn base_context(deployment: &Deployment<'_>) -> Value {
         .collect();
     functions.sort_unstable();
     functions.dedup();
+    let components: Vec<Value> = deployment
+        .placements
+        .iter()
+        .map(|p| link(deployment, p, "", ""))
+        .collect();
+    // Function -> its components in deploy order: templates look their peers up here instead
+    // of filtering every component (which made rendering quadratic in the spec's size).
+    let mut by_function: BTreeMap<&str, Vec<&Value>> = BTreeMap::new();
+    for (placement, value) in deployment.placements.iter().zip(&components) {
+        by_function
+            .entry(placement.component.function.as_str())
+            .or_default()
+            .push(value);
+    }
     json!({
         "spec": {
             "name": spec.name,
@@ -101,7 +115,8 @@ pub(crate) fn base_context(deployment: &Deployment<'_>) -> Value {
             "project": deployment.target.project,
         },
         "environments": spec.environments.keys().collect::<Vec<_>>(),
-        "components": deployment.placements.iter().map(|p| link(deployment, p, "", "")).collect::<Vec<_>>(),
+        "components": components,
+        "by_function": by_function,
         "functions_used": functions,
     })
 }
@@ -355,7 +370,7 @@ pub fn render_terraform(
 
     for file in ["versions.tf", "providers.tf", "backend.tf", "main.tf"] {
         let name = format!("terraform/{provider}/{file}.tera");
-        files.insert(file.to_string(), templates.render(&name, &base)?);
+        files.insert(file.to_string(), templates.render_context(&name, &shared)?);
     }
 
     for tier in TIERS {
@@ -452,16 +467,13 @@ pub fn render_terraform(
             }
         }
         files.insert(format!("environments/{env}.tfvars"), tfvars);
-        let context = {
-            let mut c = base.clone();
-            c["environment"] = Value::String(env.clone());
-            c
-        };
         let backend = format!("terraform/{provider}/backend.hcl.tera");
         if templates.contains(&backend) {
+            let mut context = shared.clone();
+            context.insert("environment", env);
             files.insert(
                 format!("environments/{env}.backend.hcl"),
-                templates.render(&backend, &context)?,
+                templates.render_context(&backend, &context)?,
             );
         }
     }
