@@ -1,7 +1,7 @@
 //! Terraform per provider: versions, providers, backend, foundation, one file per tier,
 //! variables, outputs and per-environment values.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
 use serde_json::{Value, json};
@@ -205,7 +205,7 @@ struct Variable {
     values: BTreeMap<String, String>,
 }
 
-fn variables(deployment: &Deployment<'_>, rendered: &str) -> Vec<Variable> {
+fn variables(deployment: &Deployment<'_>, rendered: &BTreeMap<String, String>) -> Vec<Variable> {
     let spec = &deployment.graph.spec;
     let envs: Vec<&String> = spec.environments.keys().collect();
     let every_env = |value: String| -> BTreeMap<String, String> {
@@ -283,7 +283,8 @@ fn variables(deployment: &Deployment<'_>, rendered: &str) -> Vec<Variable> {
     });
     for (name, def) in &deployment.variables {
         // Declared only when the rendered Terraform references it.
-        if !rendered.contains(&format!("var.{name}")) {
+        let reference = format!("var.{name}");
+        if !rendered.values().any(|text| text.contains(&reference)) {
             continue;
         }
         let value = match def.from.as_deref() {
@@ -367,6 +368,8 @@ pub fn render_terraform(
     let base = base_context(deployment);
     let shared = shared_context(&base);
     let mut files: BTreeMap<String, String> = BTreeMap::new();
+    // Tier files, whose parts were parsed one component at a time.
+    let mut component_files: BTreeSet<String> = BTreeSet::new();
 
     for file in ["versions.tf", "providers.tf", "backend.tf", "main.tf"] {
         let name = format!("terraform/{provider}/{file}.tera");
@@ -395,6 +398,17 @@ pub fn render_terraform(
                 super::filters::comment(&placement.implementation.service)
             );
             let rendered = templates.render_context(&name, &context)?;
+            // Each component's HCL is parsed on its own (a body of top-level blocks, so the
+            // file is valid when every part is): the error names the template, and the parse
+            // tree of one component is small, where a whole tier file's tree was the largest
+            // allocation of a big spec.
+            if let Err(err) = hcl_edit::parser::parse_body(&rendered) {
+                return Err(TemplateError {
+                    overridden: templates.overridden.contains(&name),
+                    template: name,
+                    message: format!("generated HCL does not parse: {err}"),
+                });
+            }
             layout.components.insert(
                 placement.component.id.clone(),
                 hclfmt::resource_addresses(&rendered),
@@ -403,12 +417,12 @@ pub fn render_terraform(
             text.push_str("\n\n");
         }
         if !text.is_empty() {
+            component_files.insert(format!("{tier}.tf"));
             files.insert(format!("{tier}.tf"), text);
         }
     }
 
-    let rendered: String = files.values().map(String::as_str).collect();
-    let variables = variables(deployment, &rendered);
+    let variables = variables(deployment, &files);
     let mut variables_tf = String::new();
     for variable in &variables {
         let _ = writeln!(variables_tf, "variable \"{}\" {{", variable.name);
@@ -481,7 +495,9 @@ pub fn render_terraform(
     for (file, text) in files {
         let path = format!("{base_dir}/{file}");
         let formatted = hclfmt::format(&text);
-        if let Err(err) = hcl_edit::parser::parse_body(&formatted) {
+        if !component_files.contains(&file)
+            && let Err(err) = hcl_edit::parser::parse_body(&formatted)
+        {
             return Err(TemplateError {
                 template: path,
                 message: format!("generated HCL does not parse: {err}"),
