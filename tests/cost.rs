@@ -202,6 +202,52 @@ fn a_once_per_line_is_charged_on_the_largest_environment_only() {
 }
 
 #[test]
+fn an_automatic_discount_prices_the_line_net_and_says_so() {
+    // The stream's shard hours with a 25% automatic discount: without it the line is
+    // shard_count x 730 h x $0.01 in every environment; with it, three quarters of that.
+    let plain = sheets(SPEC, PRICES);
+    let discounted = sheets(
+        SPEC,
+        &PRICES.replace(
+            "        quantity: shard_count * hours\n        price: { us-east-1: 0.01, eu-west-1: 0.02 }\n",
+            "        quantity: shard_count * hours\n        price: { us-east-1: 0.01, eu-west-1: 0.02 }\n        discount: { rate: 0.25, why: test discount for whole months }\n",
+        ),
+    );
+    for (before, after) in plain.iter().zip(&discounted) {
+        let list = line(before, "stream", "Shard hours");
+        let net = line(after, "stream", "Shard hours");
+        assert!(list.monthly > 0.0);
+        assert_money(net.monthly, (list.monthly * 0.75 * 100.0).round() / 100.0);
+        // The unit price stays the list price; the discount is an assumption beside it.
+        assert!((net.unit_price - list.unit_price).abs() < f64::EPSILON);
+        let discount = net
+            .assumptions
+            .iter()
+            .find(|a| a.name == "discount")
+            .expect("discount assumption");
+        assert!((discount.value - 0.25).abs() < f64::EPSILON);
+        assert_eq!(discount.source, "test discount for whole months");
+    }
+}
+
+#[test]
+fn a_discount_outside_0_to_1_is_rejected() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::create_dir_all(dir.path().join("pricing")).expect("mkdir");
+    let prices = PRICES.replace(
+        "        price: { us-east-1: 0.01, eu-west-1: 0.02 }\n",
+        "        price: { us-east-1: 0.01, eu-west-1: 0.02 }\n        discount: { rate: 1.5, why: wrong }\n",
+    );
+    std::fs::write(dir.path().join("pricing/aws.yaml"), prices).expect("write");
+    let report = catalog::load(Some(dir.path())).expect_err("rate 1.5 is rejected");
+    let text = report.render(false);
+    assert!(
+        text.contains("discount rate 1.5 is not between 0 and 1"),
+        "{text}"
+    );
+}
+
+#[test]
 fn an_unknown_region_is_priced_at_the_first_region_with_a_warning() {
     let text = SPEC.replace("us-east-1", "ap-south-1");
     let sheets = sheets(&text, PRICES);

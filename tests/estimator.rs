@@ -43,14 +43,16 @@ fn ours(prices: &Prices, provider: Provider, entry: &Entry) -> Result<f64, Strin
         .functions
         .get(&entry.function)
         .ok_or_else(|| format!("no function `{}`", entry.function))?;
+    // Net unit prices: list price less any automatic discount the line applies.
     let unit_prices: Vec<f64> = function
         .lines
         .iter()
         .filter(|l| l.name == entry.line)
         .map(|l| {
+            let net = 1.0 - l.discount.as_ref().map_or(0.0, |d| d.rate);
             l.price
                 .get(&entry.region)
-                .copied()
+                .map(|p| p * net)
                 .ok_or_else(|| format!("line `{}` has no {} price", entry.line, entry.region))
         })
         .collect::<Result<_, _>>()?;

@@ -109,6 +109,14 @@ fn check(prices: &Prices) -> Result<(), Report> {
                         line.name
                     )),
                 }
+                if let Some(discount) = &line.discount
+                    && !(discount.rate > 0.0 && discount.rate < 1.0)
+                {
+                    problems.push(format!(
+                        "{provider} {function} `{}`: discount rate {} is not between 0 and 1",
+                        line.name, discount.rate
+                    ));
+                }
                 for region in &file.regions {
                     if !line.price.contains_key(region) {
                         problems.push(format!(
@@ -533,6 +541,14 @@ fn price_line(line: &Line, context: &LineContext<'_>) -> Result<CostLine, String
         .get(region)
         .ok_or_else(|| format!("no price for region {region}"))?;
     let mut monthly = quantity * unit_price;
+    if let Some(discount) = &line.discount {
+        monthly *= 1.0 - discount.rate;
+        assumptions.push(Assumption {
+            name: "discount".to_string(),
+            value: discount.rate,
+            source: discount.why.clone(),
+        });
+    }
     if let Some(minimum) = line.min_monthly {
         monthly = monthly.max(minimum);
     }

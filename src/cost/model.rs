@@ -72,6 +72,19 @@ pub struct Line {
     /// scope, e.g. `AWS Organization`. Only the environment with the largest size tier carries
     /// the line; the other sheets list it as free, naming the one that pays.
     pub once_per: Option<String>,
+    /// A discount the provider applies automatically, without a commitment (GCP sustained-use
+    /// discounts): the sheet keeps the list unit price and prices the line net of it.
+    pub discount: Option<Discount>,
+}
+
+/// An automatic discount on a line.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Discount {
+    /// Fraction off the list price (0.2 = 20%).
+    pub rate: f64,
+    /// What the discount is and when it applies; printed beside the line.
+    pub why: String,
 }
 
 /// `catalogs/pricing/usage.yaml`: usage defaults.
