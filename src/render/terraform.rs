@@ -92,15 +92,6 @@ pub(crate) fn base_context(deployment: &Deployment<'_>) -> Value {
         .iter()
         .map(|p| link(deployment, p, "", ""))
         .collect();
-    // Function -> its components in deploy order: templates look their peers up here instead
-    // of filtering every component (which made rendering quadratic in the spec's size).
-    let mut by_function: BTreeMap<&str, Vec<&Value>> = BTreeMap::new();
-    for (placement, value) in deployment.placements.iter().zip(&components) {
-        by_function
-            .entry(placement.component.function.as_str())
-            .or_default()
-            .push(value);
-    }
     json!({
         "spec": {
             "name": spec.name,
@@ -116,20 +107,36 @@ pub(crate) fn base_context(deployment: &Deployment<'_>) -> Value {
         },
         "environments": spec.environments.keys().collect::<Vec<_>>(),
         "components": components,
-        "by_function": by_function,
         "functions_used": functions,
     })
 }
 
 /// The base context as Tera values, converted once: cloning them is cheap (shared data), so every
 /// component's render gets `components` without copying it.
-fn shared_context(base: &Value) -> tera::Context {
+///
+/// It also holds `by_function`: function -> its components in deploy order, so templates look
+/// their peers up instead of filtering every component (which made rendering quadratic in the
+/// spec's size). Its entries share their data with `components`.
+fn shared_context(deployment: &Deployment<'_>, base: &Value) -> tera::Context {
     let mut context = tera::Context::new();
+    let mut by_function: BTreeMap<String, Vec<tera::Value>> = BTreeMap::new();
     if let Value::Object(map) = base {
         for (key, value) in map {
-            context.insert_value(key.clone(), tera::Value::from_serializable(value));
+            let value = tera::Value::from_serializable(value);
+            if key == "components"
+                && let Some(links) = value.as_array()
+            {
+                for (placement, link) in deployment.placements.iter().zip(links) {
+                    by_function
+                        .entry(placement.component.function.clone())
+                        .or_default()
+                        .push(link.clone());
+                }
+            }
+            context.insert_value(key.clone(), value);
         }
     }
+    context.insert_value("by_function", tera::Value::from(by_function));
     context
 }
 
@@ -365,8 +372,7 @@ pub fn render_terraform(
     let mut layout = TerraformLayout::default();
     let provider = deployment.provider.as_str();
     let base_dir = format!("{provider}/terraform");
-    let base = base_context(deployment);
-    let shared = shared_context(&base);
+    let shared = shared_context(deployment, &base_context(deployment));
     let mut files: BTreeMap<String, String> = BTreeMap::new();
     // Tier files, whose parts were parsed one component at a time.
     let mut component_files: BTreeSet<String> = BTreeSet::new();
