@@ -351,15 +351,46 @@ fn public_entry_without_waf(f: &Facts<'_>) -> Vec<Hit> {
                 .iter()
                 .any(|caller| f.actors.contains(caller))
         })
-        .filter(|c| !f.has_child(&c.id, "waf"))
-        .map(|c| {
-            hit(
-                &[&c.id],
-                format!(
-                    "`{}` ({}) takes traffic from outside and has no `waf` attached",
-                    c.id, c.function
-                ),
-            )
+        .filter_map(|c| {
+            if !f.has_child(&c.id, "waf") {
+                return Some(hit(
+                    &[&c.id],
+                    format!(
+                        "`{}` ({}) takes traffic from outside and has no `waf` attached",
+                        c.id, c.function
+                    ),
+                ));
+            }
+            // A WAF whose service cannot associate with this kind of entry on a targeted
+            // provider (the catalog's `parents:`) is generated unassociated there: it
+            // protects nothing on that cloud.
+            let unprotected: Vec<&str> = f
+                .graph
+                .spec
+                .providers
+                .keys()
+                .filter(|provider| {
+                    f.catalog
+                        .implementation(**provider, "waf")
+                        .is_some_and(|waf| {
+                            !waf.parents.is_empty() && !waf.parents.contains(&c.function)
+                        })
+                })
+                .map(|provider| provider.title())
+                .collect();
+            (!unprotected.is_empty()).then(|| {
+                hit(
+                    &[&c.id],
+                    format!(
+                        "`{}` ({}) takes traffic from outside and its `waf` cannot be associated \
+                         with a `{}` on {}: it protects nothing there",
+                        c.id,
+                        c.function,
+                        c.function,
+                        unprotected.join(", ")
+                    ),
+                )
+            })
         })
         .collect()
 }

@@ -194,6 +194,35 @@ fn every_rule_has_a_positive_and_a_negative_case() {
 }
 
 #[test]
+fn a_waf_that_cannot_associate_with_the_entry_on_a_provider_does_not_protect_it() {
+    // Azure's WAF policy attaches to Front Door (cdn) only: on an API gateway it is generated
+    // unassociated, so the gateway is still unprotected on Azure (and only there).
+    let components = "  - { id: api, function: api_gateway }\n  - { id: fn1, function: serverless_function }\n  - { id: w, function: waf, attached_to: api }\n";
+    let connections = "  - { from: u, to: api }\n  - { from: api, to: fn1 }\n";
+    let aws_only = spec_text(components, connections, "");
+    assert!(
+        !fired(&aws_only).contains("public-entry-without-waf"),
+        "AWS WAF associates with API Gateway"
+    );
+    let with_azure = aws_only.replace(
+        "providers:\n",
+        "providers:\n  azure: { region: eastus, secondary_region: westus2 }\n",
+    );
+    let hits: Vec<_> = findings(&with_azure)
+        .into_iter()
+        .filter(|f| f.rule == "public-entry-without-waf")
+        .collect();
+    assert_eq!(hits.len(), 1, "{hits:?}");
+    assert!(
+        hits[0]
+            .detail
+            .contains("cannot be associated with a `api_gateway` on Azure"),
+        "{}",
+        hits[0].detail
+    );
+}
+
+#[test]
 fn acknowledging_a_finding_silences_it() {
     let yaml = spec_text(
         "  - { id: s, function: secrets, acknowledge: [{ rule: secrets-without-rotation, reason: rotated by the vendor } ] }\n  - { id: app, function: container_service }\n",
