@@ -175,8 +175,6 @@ struct Facts<'a> {
     graph: &'a ServiceGraph,
     catalog: &'a Catalog,
     by_id: BTreeMap<&'a str, &'a ComponentSpec>,
-    /// Parent id -> the components attached to it, in spec order.
-    attached: BTreeMap<&'a str, Vec<&'a ComponentSpec>>,
     actors: BTreeSet<&'a str>,
 }
 
@@ -222,15 +220,6 @@ impl<'a> Facts<'a> {
                 .iter()
                 .map(|c| (c.id.as_str(), c))
                 .collect(),
-            attached: graph.spec.components.iter().fold(
-                BTreeMap::new(),
-                |mut map: BTreeMap<&'a str, Vec<&'a ComponentSpec>>, c| {
-                    if let Some(parent) = c.attached_to.as_deref() {
-                        map.entry(parent).or_default().push(c);
-                    }
-                    map
-                },
-            ),
             actors: graph.spec.actors.iter().map(|a| a.id.as_str()).collect(),
         }
     }
@@ -272,7 +261,7 @@ impl<'a> Facts<'a> {
     }
 
     fn children(&self, id: &str) -> Vec<&'a ComponentSpec> {
-        self.attached.get(id).cloned().unwrap_or_default()
+        self.graph.spec.children(id).collect()
     }
 
     fn has_child(&self, id: &str, function: &str) -> bool {

@@ -19,6 +19,7 @@ pub mod commands;
 pub mod cost;
 pub mod diagnostics;
 pub mod graph;
+pub mod index;
 pub mod outputs;
 pub mod printer;
 pub mod render;

@@ -16,7 +16,7 @@ use std::collections::BTreeMap;
 use schemars::JsonSchema;
 use serde::Serialize;
 
-use crate::catalog::{Deployment, Implementation, Operations, Provider, SIZE_TIERS, Status};
+use crate::catalog::{Deployment, Implementation, Operations, Provider, Status};
 use crate::cost::{CostSheet, UnpricedKind, render::money};
 
 /// Dimensions scored from per-service catalog scores.
@@ -124,18 +124,11 @@ fn scale_environment(
     deployments: &BTreeMap<Provider, Deployment<'_>>,
     sheets: &[CostSheet],
 ) -> String {
-    let rank = |size: &str| SIZE_TIERS.iter().position(|t| *t == size).unwrap_or(0);
     deployments
         .values()
         .next()
-        .and_then(|d| {
-            d.graph
-                .spec
-                .environments
-                .iter()
-                .max_by_key(|(name, size)| (rank(size), (*name).clone()))
-                .map(|(name, _)| name.clone())
-        })
+        .and_then(|d| d.graph.spec.largest_environment())
+        .map(str::to_string)
         .or_else(|| sheets.first().map(|s| s.environment.clone()))
         .unwrap_or_default()
 }

@@ -186,16 +186,16 @@ fn a_once_per_line_is_charged_on_the_largest_environment_only() {
         let sheet = sheets.iter().find(|s| s.environment == env).expect(env);
         line(sheet, "shield", "Subscription").clone()
     };
-    // perf and prod are both large: the first by name (perf) carries the fee.
-    let perf = by_env("perf");
-    assert_money(perf.monthly, 3000.0);
-    assert_eq!(perf.free, None);
-    for env in ["dev", "prod", "staging"] {
+    // perf and prod are both large: the last by name (prod) carries the fee.
+    let prod = by_env("prod");
+    assert_money(prod.monthly, 3000.0);
+    assert_eq!(prod.free, None);
+    for env in ["dev", "perf", "staging"] {
         let other = by_env(env);
         assert_money(other.monthly, 0.0);
         assert_eq!(
             other.free.as_deref(),
-            Some("billed once per AWS Organization: on the `perf` sheet"),
+            Some("billed once per AWS Organization: on the `prod` sheet"),
             "{env}"
         );
     }

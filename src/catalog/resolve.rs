@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 use super::{Catalog, FunctionMeta, Implementation, Provider, Status};
 use crate::diagnostics::{Diagnostic, Report};
 use crate::graph::ServiceGraph;
+use crate::index::Positions;
 use crate::spec::model::Scalar;
 use crate::spec::{ComponentSpec, ProviderTarget};
 
@@ -50,28 +51,21 @@ pub struct Deployment<'a> {
     pub variables: BTreeMap<String, super::model::VariableDef>,
     /// Warnings (fallback services).
     pub warnings: Vec<Diagnostic>,
-    /// Component id -> index into `placements`.
-    pub index: BTreeMap<String, usize>,
-    /// Component id -> indexes of the placements attached to it, in deploy order.
-    pub attached: BTreeMap<String, Vec<usize>>,
+    /// `placements` by component id.
+    pub by_id: Positions,
+    /// `placements` by the component id they are attached to.
+    pub attached: Positions,
 }
 
 impl Deployment<'_> {
     /// A placement by component id.
     pub fn placement(&self, id: &str) -> Option<&Placement> {
-        self.index
-            .get(id)
-            .and_then(|i| self.placements.get(*i))
-            .filter(|p| p.component.id == id)
+        self.by_id.get(id, &self.placements).next()
     }
 
     /// The placements attached to `id`, in deploy order.
     pub fn children(&self, id: &str) -> impl Iterator<Item = &Placement> {
-        self.attached
-            .get(id)
-            .into_iter()
-            .flatten()
-            .filter_map(|i| self.placements.get(*i))
+        self.attached.get(id, &self.placements)
     }
 }
 
@@ -192,25 +186,14 @@ pub fn resolve<'a>(
         .get(&provider)
         .map(|f| f.variables.clone())
         .unwrap_or_default();
-    let index = placements
-        .iter()
-        .enumerate()
-        .map(|(i, p)| (p.component.id.clone(), i))
-        .collect();
-    let mut attached: BTreeMap<String, Vec<usize>> = BTreeMap::new();
-    for (i, p) in placements.iter().enumerate() {
-        if let Some(parent) = &p.component.attached_to {
-            attached.entry(parent.clone()).or_default().push(i);
-        }
-    }
     Ok(Deployment {
+        by_id: Positions::of(&placements, |p| Some(&p.component.id)),
+        attached: Positions::of(&placements, |p| p.component.attached_to.as_deref()),
         provider,
         target,
         graph,
         placements,
         variables,
         warnings,
-        index,
-        attached,
     })
 }

@@ -282,6 +282,8 @@ pub fn price(deployment: &Deployment<'_>, prices: &Prices, environment: &str) ->
         total: 0.0,
         unpriced: Vec::new(),
     };
+    // once_per lines are charged on this environment's sheet only.
+    let carrier = spec.largest_environment().unwrap_or_default();
     for placement in &deployment.placements {
         let component = &placement.component;
         let tier = placement
@@ -343,7 +345,6 @@ pub fn price(deployment: &Deployment<'_>, prices: &Prices, environment: &str) ->
             }
             matched_sku |= !line.when.is_empty();
             let carried_elsewhere = line.once_per.as_ref().and_then(|scope| {
-                let carrier = carrying_environment(spec);
                 (carrier != environment)
                     .then(|| format!("billed once per {scope}: on the `{carrier}` sheet"))
             });
@@ -480,24 +481,6 @@ impl LineContext<'_> {
                     .map(|v| (*v, "default".to_string()))
             })
     }
-}
-
-/// The environment that carries `once_per` lines: the largest size tier, the first name among
-/// equals.
-fn carrying_environment(spec: &crate::spec::ValidSpec) -> &str {
-    let rank = |size: &str| {
-        crate::catalog::SIZE_TIERS
-            .iter()
-            .position(|t| *t == size)
-            .unwrap_or(0)
-    };
-    spec.environments
-        .iter()
-        .fold(None::<(&str, usize)>, |best, (name, size)| match best {
-            Some((_, r)) if r >= rank(size) => best,
-            _ => Some((name.as_str(), rank(size))),
-        })
-        .map_or("", |(name, _)| name)
 }
 
 fn price_line(line: &Line, context: &LineContext<'_>) -> Result<CostLine, String> {

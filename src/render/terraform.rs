@@ -1,7 +1,7 @@
 //! Terraform per provider: versions, providers, backend, foundation, one file per tier,
 //! variables, outputs and per-environment values.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use serde_json::{Value, json};
@@ -374,8 +374,6 @@ pub fn render_terraform(
     let base_dir = format!("{provider}/terraform");
     let shared = shared_context(deployment, &base_context(deployment));
     let mut files: BTreeMap<String, String> = BTreeMap::new();
-    // Tier files, whose parts were parsed one component at a time.
-    let mut component_files: BTreeSet<String> = BTreeSet::new();
 
     for file in ["versions.tf", "providers.tf", "backend.tf", "main.tf"] {
         let name = format!("terraform/{provider}/{file}.tera");
@@ -423,7 +421,6 @@ pub fn render_terraform(
             text.push_str("\n\n");
         }
         if !text.is_empty() {
-            component_files.insert(format!("{tier}.tf"));
             files.insert(format!("{tier}.tf"), text);
         }
     }
@@ -501,9 +498,11 @@ pub fn render_terraform(
     for (file, text) in files {
         let path = format!("{base_dir}/{file}");
         let formatted = hclfmt::format(&text);
-        if !component_files.contains(&file)
-            && let Err(err) = hcl_edit::parser::parse_body(&formatted)
-        {
+        // Tier files were parsed one component at a time as they rendered.
+        let tier_file = file
+            .strip_suffix(".tf")
+            .is_some_and(|stem| TIERS.contains(&stem));
+        if !tier_file && let Err(err) = hcl_edit::parser::parse_body(&formatted) {
             return Err(TemplateError {
                 template: path,
                 message: format!("generated HCL does not parse: {err}"),

@@ -10,8 +10,9 @@ pub mod yaml;
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use crate::catalog::Provider;
+use crate::catalog::{Provider, SIZE_TIERS};
 use crate::diagnostics::{Diagnostic, Report, Source, Span};
+use crate::index::Positions;
 pub use model::SpecFile;
 pub use validate::validate;
 
@@ -129,12 +130,14 @@ pub struct ValidSpec {
     pub warnings: Vec<Diagnostic>,
     /// Accepted analyze findings: (component id or `None` for the spec, rule id) -> reason.
     pub acknowledged: BTreeMap<(Option<String>, String), String>,
-    /// Component id -> index into `components` (lookups by id stay O(log n) in large specs).
-    pub component_index: BTreeMap<String, usize>,
-    /// Component id -> indexes into `connections` of the ones it starts, in spec order.
-    pub outgoing: BTreeMap<String, Vec<usize>>,
-    /// Component id -> indexes into `connections` of the ones it ends, in spec order.
-    pub incoming: BTreeMap<String, Vec<usize>>,
+    /// `components` by id.
+    pub by_id: Positions,
+    /// `components` by the id they are attached to.
+    pub attached: Positions,
+    /// `connections` by their `from`.
+    pub outgoing: Positions,
+    /// `connections` by their `to`.
+    pub incoming: Positions,
 }
 
 /// One targeted provider.
@@ -217,27 +220,31 @@ pub struct FlowSpec {
 impl ValidSpec {
     /// A component by id.
     pub fn component(&self, id: &str) -> Option<&ComponentSpec> {
-        self.component_index
-            .get(id)
-            .and_then(|i| self.components.get(*i))
-            .filter(|c| c.id == id)
+        self.by_id.get(id, &self.components).next()
+    }
+
+    /// The components attached to `id`, in spec order.
+    pub fn children(&self, id: &str) -> impl Iterator<Item = &ComponentSpec> {
+        self.attached.get(id, &self.components)
     }
 
     /// The connections from `id`, in spec order.
     pub fn connections_from(&self, id: &str) -> impl Iterator<Item = &ConnectionSpec> {
-        self.outgoing
-            .get(id)
-            .into_iter()
-            .flatten()
-            .filter_map(|i| self.connections.get(*i))
+        self.outgoing.get(id, &self.connections)
     }
 
     /// The connections to `id`, in spec order.
     pub fn connections_to(&self, id: &str) -> impl Iterator<Item = &ConnectionSpec> {
-        self.incoming
-            .get(id)
-            .into_iter()
-            .flatten()
-            .filter_map(|i| self.connections.get(*i))
+        self.incoming.get(id, &self.connections)
+    }
+
+    /// The environment with the largest size tier (the last by name among equals): the one
+    /// tradeoffs weigh costs in and that carries once-per-organization charges.
+    pub fn largest_environment(&self) -> Option<&str> {
+        let rank = |size: &str| SIZE_TIERS.iter().position(|t| *t == size).unwrap_or(0);
+        self.environments
+            .iter()
+            .max_by_key(|(name, size)| (rank(size), name.as_str()))
+            .map(|(name, _)| name.as_str())
     }
 }

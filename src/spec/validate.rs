@@ -9,6 +9,7 @@ use super::{
 };
 use crate::catalog::{Catalog, Provider, SIZE_TIERS};
 use crate::diagnostics::{Diagnostic, Report, Span, did_you_mean};
+use crate::index::Positions;
 
 const ID_HELP: &str =
     "ids start with a lower-case letter and use only a-z, 0-9 and `_` (at most 40 characters)";
@@ -48,18 +49,11 @@ pub fn validate(
         all.extend(warnings);
         return Err(Report::new(spec.source.clone(), all));
     }
-    let component_index = components
-        .iter()
-        .enumerate()
-        .map(|(i, c)| (c.id.clone(), i))
-        .collect();
-    let mut outgoing: BTreeMap<String, Vec<usize>> = BTreeMap::new();
-    let mut incoming: BTreeMap<String, Vec<usize>> = BTreeMap::new();
-    for (i, c) in connections.iter().enumerate() {
-        outgoing.entry(c.from.clone()).or_default().push(i);
-        incoming.entry(c.to.clone()).or_default().push(i);
-    }
     Ok(ValidSpec {
+        by_id: Positions::of(&components, |c| Some(&c.id)),
+        attached: Positions::of(&components, |c| c.attached_to.as_deref()),
+        outgoing: Positions::of(&connections, |c| Some(&c.from)),
+        incoming: Positions::of(&connections, |c| Some(&c.to)),
         source: spec.source.clone(),
         name,
         description: file.description.trim().to_string(),
@@ -89,9 +83,6 @@ pub fn validate(
         flows,
         warnings,
         acknowledged,
-        component_index,
-        outgoing,
-        incoming,
     })
 }
 
