@@ -189,8 +189,8 @@ fn drop_blank_lines(lines: Vec<Line>) -> Vec<Line> {
 }
 
 /// `type.name` of every top-level `resource "type" "name"` block, found with the formatter's
-/// bracket scanner (strings, interpolations and comments skipped) instead of a full parse:
-/// the per-component layout of a deploy is read from text the full pipeline parses once later.
+/// bracket scanner (strings, interpolations and comments skipped) instead of a second parse
+/// of text the render has already checked with the full parser.
 pub fn resource_addresses(input: &str) -> Vec<String> {
     let mut scanner = Scanner::default();
     let mut depth: i64 = 0;

@@ -1,7 +1,7 @@
 //! Render stage: a [`Deployment`] through Tera templates into an [`OutputTree`].
 //!
 //! Input: one deployment per provider and the [`Templates`]. Output: an [`OutputTree`] (path ->
-//! text), every `.tf` formatted like `terraform fmt` and re-parsed with hcl-rs. No I/O except
+//! text), every `.tf` formatted like `terraform fmt` and re-parsed with hcl-edit. No I/O except
 //! reading `--templates-dir` once in [`Templates::load`].
 
 pub mod architecture;

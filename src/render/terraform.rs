@@ -78,7 +78,7 @@ fn link(deployment: &Deployment<'_>, placement: &Placement, protocol: &str, labe
 }
 
 /// The context every Terraform template gets.
-pub(crate) fn base_context(deployment: &Deployment<'_>) -> Value {
+fn base_context(deployment: &Deployment<'_>) -> Value {
     let spec = &deployment.graph.spec;
     let mut functions: Vec<&str> = deployment
         .placements
@@ -364,6 +364,18 @@ pub struct TerraformLayout {
     pub components: BTreeMap<String, Vec<String>>,
 }
 
+/// Generated HCL must parse: a template (or an override) that renders invalid HCL fails
+/// generation, naming `template`, instead of writing Terraform that does not parse.
+fn parses(text: &str, template: String, overridden: bool) -> Result<(), TemplateError> {
+    hcl_edit::parser::parse_body(text)
+        .map(drop)
+        .map_err(|err| TemplateError {
+            template,
+            message: format!("generated HCL does not parse: {err}"),
+            overridden,
+        })
+}
+
 pub fn render_terraform(
     deployment: &Deployment<'_>,
     templates: &Templates,
@@ -406,13 +418,8 @@ pub fn render_terraform(
             // file is valid when every part is): the error names the template, and the parse
             // tree of one component is small, where a whole tier file's tree was the largest
             // allocation of a big spec.
-            if let Err(err) = hcl_edit::parser::parse_body(&rendered) {
-                return Err(TemplateError {
-                    overridden: templates.overridden.contains(&name),
-                    template: name,
-                    message: format!("generated HCL does not parse: {err}"),
-                });
-            }
+            let overridden = templates.overridden.contains(&name);
+            parses(&rendered, name, overridden)?;
             layout.components.insert(
                 placement.component.id.clone(),
                 hclfmt::resource_addresses(&rendered),
@@ -502,12 +509,8 @@ pub fn render_terraform(
         let tier_file = file
             .strip_suffix(".tf")
             .is_some_and(|stem| TIERS.contains(&stem));
-        if !tier_file && let Err(err) = hcl_edit::parser::parse_body(&formatted) {
-            return Err(TemplateError {
-                template: path,
-                message: format!("generated HCL does not parse: {err}"),
-                overridden: !templates.overridden.is_empty(),
-            });
+        if !tier_file {
+            parses(&formatted, path.clone(), !templates.overridden.is_empty())?;
         }
         if file == "main.tf" {
             layout.foundation = hclfmt::resource_addresses(&formatted);
