@@ -53,12 +53,17 @@ functions:
 /// Test usage defaults (laid over the built-in ones entry by entry).
 const USAGE: &str = "functions:\n  cache:\n    small: { storage_gb: 50 }\n    large: { storage_gb: 5 }\n  object_storage:\n    small: { storage_gb: 50 }\n";
 
-fn sheets(spec_text: &str, prices: &str) -> Vec<cost::CostSheet> {
+/// The embedded catalog with test AWS prices and usage laid over it.
+fn catalog_with(prices: &str) -> Result<catalog::Catalog, archgen::diagnostics::Report> {
     let dir = tempfile::tempdir().expect("tempdir");
     std::fs::create_dir_all(dir.path().join("pricing")).expect("mkdir");
     std::fs::write(dir.path().join("pricing/aws.yaml"), prices).expect("write");
     std::fs::write(dir.path().join("pricing/usage.yaml"), USAGE).expect("write");
-    let catalog = catalog::load(Some(dir.path())).unwrap_or_else(|r| panic!("{}", r.render(false)));
+    catalog::load(Some(dir.path()))
+}
+
+fn sheets(spec_text: &str, prices: &str) -> Vec<cost::CostSheet> {
+    let catalog = catalog_with(prices).unwrap_or_else(|r| panic!("{}", r.render(false)));
     let sourced = spec::parse("c.yaml", spec_text).expect("parses");
     archgen::cost_sheets_for(&sourced, &catalog, &GenerateOptions::default()).expect("prices")
 }
@@ -232,14 +237,11 @@ fn an_automatic_discount_prices_the_line_net_and_says_so() {
 
 #[test]
 fn a_discount_outside_0_to_1_is_rejected() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    std::fs::create_dir_all(dir.path().join("pricing")).expect("mkdir");
     let prices = PRICES.replace(
         "        price: { us-east-1: 0.01, eu-west-1: 0.02 }\n",
         "        price: { us-east-1: 0.01, eu-west-1: 0.02 }\n        discount: { rate: 1.5, why: wrong }\n",
     );
-    std::fs::write(dir.path().join("pricing/aws.yaml"), prices).expect("write");
-    let report = catalog::load(Some(dir.path())).expect_err("rate 1.5 is rejected");
+    let report = catalog_with(&prices).expect_err("rate 1.5 is rejected");
     let text = report.render(false);
     assert!(
         text.contains("discount rate 1.5 is not between 0 and 1"),
