@@ -451,3 +451,139 @@ fn seed_001_underprices_its_kafka_brokers() {
         "the seed's figure is the xlarge rate"
     );
 }
+
+/// Test prices for the graph-aware line fields: a CDN whose shield line depends on its origins,
+/// a WAF that inherits its parent's requests and is covered by a `ddos_protection` component.
+const GRAPH_PRICES: &str = "  cdn:\n    lines:\n      - name: Dynamic shield\n        when_connected: [load_balancer]\n        unit: 10k requests\n        quantity: requests_per_second * seconds / 10000\n        price: { us-east-1: 0.01, eu-west-1: 0.01 }\n      - name: Static shield\n        unless_connected: [load_balancer]\n        unit: 10k requests\n        quantity: requests_per_second * seconds * (1 - cache_hit_ratio) / 10000\n        price: { us-east-1: 0.01, eu-west-1: 0.01 }\n  waf:\n    inherit_usage: [requests_per_second]\n    lines:\n      - name: Requests\n        unit: 1M requests\n        quantity: requests_per_second * seconds / 1000000\n        price: { us-east-1: 1.0, eu-west-1: 1.0 }\n        covered_by: { function: ddos_protection, target: parent, protects: [cdn, load_balancer], why: included in the shield }\n      - name: CDN logs\n        when_parent: [cdn]\n        unit: GB\n        quantity: \"1\"\n        price: { us-east-1: 2.0, eu-west-1: 2.0 }\n      - name: Other logs\n        unless_parent: [cdn]\n        unit: GB\n        quantity: \"1\"\n        price: { us-east-1: 3.0, eu-west-1: 3.0 }\n  ddos_protection:\n    free: test\n";
+
+fn graph_spec(cdn_usage: &str, connections: &str) -> String {
+    format!(
+        "name: g\nproviders:\n  aws: {{ region: us-east-1 }}\nenvironments:\n  prod: {{ size: large }}\ncomponents:\n  - {{ id: site, function: cdn, usage: {{ {cdn_usage} }} }}\n  - {{ id: bucket, function: object_storage }}\n  - {{ id: app_lb, function: load_balancer }}\n  - {{ id: waf, function: waf, attached_to: site }}\n  - {{ id: lb_waf, function: waf, attached_to: app_lb, usage: {{ requests_per_second: 10 }} }}\n  - {{ id: shield, function: ddos_protection }}\nconnections:\n{connections}"
+    )
+}
+
+fn graph_sheet(cdn_usage: &str, connections: &str) -> cost::CostSheet {
+    sheets(
+        &graph_spec(cdn_usage, connections),
+        &format!("{PRICES}{GRAPH_PRICES}"),
+    )
+    .remove(0)
+}
+
+#[test]
+fn lines_can_depend_on_connections_parents_and_the_parents_usage() {
+    let origin_bucket = "  - { from: site, to: bucket }\n";
+    let origin_lb = "  - { from: site, to: app_lb }\n";
+    // A static distribution: only cache misses reach the shield. 100 req/s x 2,628,000 s x
+    // (1 - 0.75) / 10,000 = 6,570 units x $0.01 = $65.70; the dynamic line does not apply.
+    let sheet = graph_sheet(
+        "requests_per_second: 100, cache_hit_ratio: 0.75",
+        origin_bucket,
+    );
+    let site = sheet
+        .components
+        .iter()
+        .find(|c| c.id == "site")
+        .expect("site");
+    assert_eq!(
+        site.lines
+            .iter()
+            .map(|l| l.name.as_str())
+            .collect::<Vec<_>>(),
+        ["Static shield"]
+    );
+    assert_money(site.lines[0].monthly, 65.7);
+    assert!(
+        site.lines[0]
+            .assumptions
+            .iter()
+            .any(|a| a.name == "cache_hit_ratio" && a.source == "spec")
+    );
+    // A dynamic origin: every request, 26,280 units = $262.80.
+    let sheet = graph_sheet("requests_per_second: 100", origin_lb);
+    let site = sheet
+        .components
+        .iter()
+        .find(|c| c.id == "site")
+        .expect("site");
+    assert_eq!(
+        site.lines
+            .iter()
+            .map(|l| l.name.as_str())
+            .collect::<Vec<_>>(),
+        ["Dynamic shield"]
+    );
+    assert_money(site.lines[0].monthly, 262.8);
+    // The WAF on the CDN takes the CDN's requests (262.8 M x $1) and its CDN-only log line;
+    // the WAF on the load balancer keeps its own usage and the other log line.
+    // The shield connects to nothing it protects, so it protects every cdn and load balancer.
+    let waf = line(&sheet, "waf", "Requests");
+    assert_money(waf.monthly, 0.0);
+    assert_eq!(
+        waf.free.as_deref(),
+        Some("included in the shield (`shield` protects `site`)")
+    );
+    assert_money(line(&sheet, "waf", "CDN logs").monthly, 2.0);
+    assert!(
+        sheet
+            .components
+            .iter()
+            .find(|c| c.id == "waf")
+            .expect("waf")
+            .lines
+            .iter()
+            .all(|l| l.name != "Other logs")
+    );
+    assert_money(line(&sheet, "lb_waf", "Other logs").monthly, 3.0);
+
+    // A shield connected to the load balancer protects it alone: the CDN's WAF pays, with
+    // the CDN's requests, and says where they came from.
+    let sheet = graph_sheet(
+        "requests_per_second: 100",
+        &format!("{origin_lb}  - {{ from: shield, to: app_lb }}\n"),
+    );
+    let waf = line(&sheet, "waf", "Requests");
+    assert_eq!(waf.free, None);
+    assert_money(waf.monthly, 262.8);
+    assert!(
+        waf.assumptions
+            .iter()
+            .any(|a| a.name == "requests_per_second" && a.source == "`site` spec")
+    );
+    let lb_waf = line(&sheet, "lb_waf", "Requests");
+    assert_eq!(
+        lb_waf.free.as_deref(),
+        Some("included in the shield (`shield` protects `app_lb`)")
+    );
+}
+
+#[test]
+fn a_line_naming_an_unknown_function_is_rejected() {
+    let prices = format!(
+        "{PRICES}{}",
+        GRAPH_PRICES.replace("when_parent: [cdn]", "when_parent: [cdnn]")
+    );
+    let Err(report) = catalog_with(&prices) else {
+        panic!("an unknown function in when_parent must be rejected");
+    };
+    assert!(
+        report
+            .render(false)
+            .contains("names unknown function `cdnn`"),
+        "{}",
+        report.render(false)
+    );
+}
+
+#[test]
+fn a_cache_hit_ratio_above_1_is_a_spec_error() {
+    let catalog = common::catalog();
+    let text = graph_spec("cache_hit_ratio: 1.5", "  - { from: site, to: bucket }\n");
+    let sourced = spec::parse("g.yaml", &text).expect("parses");
+    let Err(failure) = archgen::cost_sheets_for(&sourced, &catalog, &GenerateOptions::default())
+    else {
+        panic!("a ratio above 1 must be rejected");
+    };
+    let text = format!("{failure:?}");
+    assert!(text.contains("cache_hit_ratio"), "{text}");
+}

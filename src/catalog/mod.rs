@@ -268,6 +268,32 @@ fn check(catalog: &Catalog) -> Result<(), Report> {
             }
         }
     }
+    // Price lines that look at the graph name functions that exist.
+    for (provider, file) in &catalog.prices.providers {
+        for (id, pricing) in &file.functions {
+            for line in &pricing.lines {
+                let mut named: Vec<&String> = line
+                    .when_connected
+                    .iter()
+                    .chain(&line.unless_connected)
+                    .chain(&line.when_parent)
+                    .chain(&line.unless_parent)
+                    .collect();
+                if let Some(cover) = &line.covered_by {
+                    named.push(&cover.function);
+                    named.extend(&cover.protects);
+                }
+                for function in named {
+                    if !catalog.functions.contains_key(function) {
+                        problems.push(format!(
+                            "pricing/{provider}: `{id}` line `{}` names unknown function `{function}`",
+                            line.name
+                        ));
+                    }
+                }
+            }
+        }
+    }
     if problems.is_empty() {
         return Ok(());
     }

@@ -15,6 +15,7 @@ use std::path::Path;
 use schemars::JsonSchema;
 use serde::Serialize;
 
+use crate::catalog::resolve::Placement;
 use crate::catalog::{Deployment, Provider};
 use crate::diagnostics::{Diagnostic, Report, Source};
 use crate::spec::model::Scalar;
@@ -344,11 +345,41 @@ pub fn price(deployment: &Deployment<'_>, prices: &Prices, environment: &str) ->
                 continue;
             }
             matched_sku |= !line.when.is_empty();
+            let connected = |functions: &[String]| {
+                spec.connections_from(&component.id).any(|c| {
+                    deployment
+                        .placement(&c.to)
+                        .is_some_and(|p| functions.contains(&p.component.function))
+                })
+            };
+            let parent_is = |functions: &[String]| {
+                component
+                    .attached_to
+                    .as_deref()
+                    .and_then(|id| deployment.placement(id))
+                    .is_some_and(|p| functions.contains(&p.component.function))
+            };
+            if (!line.when_connected.is_empty() && !connected(&line.when_connected))
+                || (!line.unless_connected.is_empty() && connected(&line.unless_connected))
+                || (!line.when_parent.is_empty() && !parent_is(&line.when_parent))
+                || (!line.unless_parent.is_empty() && parent_is(&line.unless_parent))
+            {
+                continue;
+            }
             let carried_elsewhere = line.once_per.as_ref().and_then(|scope| {
                 (carrier != environment)
                     .then(|| format!("billed once per {scope}: on the `{carrier}` sheet"))
             });
-            if let Some(free) = line.free.as_ref().or(carried_elsewhere.as_ref()) {
+            let covered = line
+                .covered_by
+                .as_ref()
+                .and_then(|cover| covering(deployment, placement, cover));
+            if let Some(free) = line
+                .free
+                .as_ref()
+                .or(carried_elsewhere.as_ref())
+                .or(covered.as_ref())
+            {
                 cost.lines.push(CostLine {
                     name: line.name.clone(),
                     sku: line.sku.clone(),
@@ -365,6 +396,12 @@ pub fn price(deployment: &Deployment<'_>, prices: &Prices, environment: &str) ->
             let context = LineContext {
                 params: &params,
                 component,
+                parent: component
+                    .attached_to
+                    .as_deref()
+                    .and_then(|id| spec.component(id))
+                    .filter(|_| !pricing.inherit_usage.is_empty()),
+                inherit: &pricing.inherit_usage,
                 tier: &tier,
                 environment,
                 scale: spec.usage_scale.get(environment).copied().unwrap_or(1.0),
@@ -419,18 +456,71 @@ pub fn price(deployment: &Deployment<'_>, prices: &Prices, environment: &str) ->
     sheet
 }
 
+/// Why a [`CoveredBy`](model::CoveredBy) line is free for `placement`, when a component of the
+/// covering function protects it (or, for `target: parent`, the component it is attached to).
+/// A covering component protects the components of `protects` it connects to, or every such
+/// component when it connects to none of them.
+fn covering(
+    deployment: &Deployment<'_>,
+    placement: &Placement,
+    cover: &model::CoveredBy,
+) -> Option<String> {
+    let spec = &deployment.graph.spec;
+    let target = match cover.target {
+        model::CoverTarget::Itself => placement,
+        model::CoverTarget::Parent => {
+            deployment.placement(placement.component.attached_to.as_deref()?)?
+        }
+    };
+    if !cover.protects.contains(&target.component.function) {
+        return None;
+    }
+    let protectable = |id: &str| {
+        deployment
+            .placement(id)
+            .is_some_and(|p| cover.protects.contains(&p.component.function))
+    };
+    deployment
+        .placements
+        .iter()
+        .filter(|p| p.component.function == cover.function)
+        .find(|shield| {
+            let linked: Vec<&str> = spec
+                .connections_from(&shield.component.id)
+                .map(|c| c.to.as_str())
+                .filter(|id| protectable(id))
+                .collect();
+            linked.is_empty() || linked.contains(&target.component.id.as_str())
+        })
+        .map(|shield| {
+            format!(
+                "{} (`{}` protects `{}`)",
+                cover.why, shield.component.id, target.component.id
+            )
+        })
+}
+
 fn round_cents(value: f64) -> f64 {
     (value * 100.0).round() / 100.0
 }
 
 /// Usage values that describe a unit of work rather than an amount of it: an environment's
 /// `usage_scale` leaves them alone.
-const UNSCALED_USAGE: [&str; 3] = ["duration_ms", "memory_mb", "event_size_kb"];
+const UNSCALED_USAGE: [&str; 4] = [
+    "duration_ms",
+    "memory_mb",
+    "event_size_kb",
+    "cache_hit_ratio",
+];
 
 /// What one billing line is priced against.
 struct LineContext<'a> {
     params: &'a BTreeMap<String, Scalar>,
     component: &'a crate::spec::ComponentSpec,
+    /// The component it is attached to, when the function inherits usage from it.
+    parent: Option<&'a crate::spec::ComponentSpec>,
+    /// Usage keys taken from `parent` when the component gives none.
+    inherit: &'a [String],
     tier: &'a str,
     environment: &'a str,
     scale: f64,
@@ -444,26 +534,14 @@ impl LineContext<'_> {
     /// size tier, or the global default.
     fn usage(&self, name: &str) -> Option<(f64, String)> {
         let component = self.component;
-        if let Some(value) = component
-            .env_usage
-            .get(self.environment)
-            .and_then(|u| u.get(name))
-        {
-            return Some((*value, format!("spec ({})", self.environment)));
+        if let Some(found) = self.spec_usage(component, name) {
+            return Some(found);
         }
-        if let Some(value) = component.usage.get(name) {
-            #[expect(
-                clippy::float_cmp,
-                reason = "1 is the exact default, not a computed value"
-            )]
-            return Some(if self.scale == 1.0 || UNSCALED_USAGE.contains(&name) {
-                (*value, "spec".to_string())
-            } else {
-                (
-                    value * self.scale,
-                    format!("spec × {} ({})", self.scale, self.environment),
-                )
-            });
+        if let Some(parent) = self.parent
+            && self.inherit.iter().any(|k| k == name)
+            && let Some((value, source)) = self.spec_usage(parent, name)
+        {
+            return Some((value, format!("`{}` {source}", parent.id)));
         }
         let tier = self.tier;
         self.prices
@@ -480,6 +558,37 @@ impl LineContext<'_> {
                     .get(name)
                     .map(|v| (*v, "default".to_string()))
             })
+    }
+}
+
+impl LineContext<'_> {
+    /// A usage value the spec gives `component`: its per-environment usage, else its usage
+    /// scaled by the environment's `usage_scale`.
+    fn spec_usage(
+        &self,
+        component: &crate::spec::ComponentSpec,
+        name: &str,
+    ) -> Option<(f64, String)> {
+        if let Some(value) = component
+            .env_usage
+            .get(self.environment)
+            .and_then(|u| u.get(name))
+        {
+            return Some((*value, format!("spec ({})", self.environment)));
+        }
+        let value = component.usage.get(name)?;
+        #[expect(
+            clippy::float_cmp,
+            reason = "1 is the exact default, not a computed value"
+        )]
+        Some(if self.scale == 1.0 || UNSCALED_USAGE.contains(&name) {
+            (*value, "spec".to_string())
+        } else {
+            (
+                value * self.scale,
+                format!("spec × {} ({})", self.scale, self.environment),
+            )
+        })
     }
 }
 

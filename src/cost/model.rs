@@ -37,6 +37,10 @@ pub struct FunctionPricing {
     /// Billing dimensions that cannot be priced from a spec.
     #[serde(default)]
     pub unpriced: Vec<String>,
+    /// Usage keys an attached component takes from the component it is attached to when its
+    /// own spec does not give them (a WAF inspects the requests of the CDN it guards).
+    #[serde(default)]
+    pub inherit_usage: Vec<String>,
 }
 
 /// One billing dimension.
@@ -75,6 +79,51 @@ pub struct Line {
     /// A discount the provider applies automatically, without a commitment (GCP sustained-use
     /// discounts): the sheet keeps the list unit price and prices the line net of it.
     pub discount: Option<Discount>,
+    /// Applies only when the component connects to a component of one of these functions.
+    #[serde(default)]
+    pub when_connected: Vec<String>,
+    /// Applies only when the component connects to no component of these functions.
+    #[serde(default)]
+    pub unless_connected: Vec<String>,
+    /// Applies only when the component is attached to a component of one of these functions.
+    #[serde(default)]
+    pub when_parent: Vec<String>,
+    /// Applies only when the component is not attached to a component of these functions.
+    #[serde(default)]
+    pub unless_parent: Vec<String>,
+    /// Free when another component's service includes this charge (AWS Shield Advanced
+    /// includes the AWS WAF charges of the resources it protects).
+    pub covered_by: Option<CoveredBy>,
+}
+
+/// When a line's charge is included in another component's service.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct CoveredBy {
+    /// The covering component's function (`ddos_protection`).
+    pub function: String,
+    /// Whose protection counts: the component itself (`self`) or the component it is attached
+    /// to (`parent`: a WAF is billed as covered when the resource it guards is protected).
+    #[serde(default)]
+    pub target: CoverTarget,
+    /// Functions the covering component can protect. It protects those it connects to, or,
+    /// when it connects to none of them, every component of these functions in the spec (as
+    /// its template does).
+    pub protects: Vec<String>,
+    /// What is included and where that is published; printed as the line's reason.
+    pub why: String,
+}
+
+/// Whose protection a [`CoveredBy`] looks at.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CoverTarget {
+    /// The priced component.
+    #[default]
+    #[serde(rename = "self")]
+    Itself,
+    /// The component it is attached to.
+    Parent,
 }
 
 /// An automatic discount on a line.

@@ -243,6 +243,9 @@ pub struct Usage {
     pub monthly_active_users: Option<Sp<f64>>,
     /// Data scanned by queries per month, TB.
     pub scanned_tb_month: Option<Sp<f64>>,
+    /// Share of requests a CDN answers from its cache, from 0 to 1 (cache fills and shield
+    /// requests are priced on the rest).
+    pub cache_hit_ratio: Option<Sp<f64>>,
 }
 
 /// A connection from one component or actor to another.

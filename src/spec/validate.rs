@@ -639,7 +639,7 @@ impl Validator<'_> {
 
     fn usage(&mut self, usage: &Usage) -> BTreeMap<String, f64> {
         let mut out = BTreeMap::new();
-        let fields: [(&str, &Option<Sp<f64>>); 13] = [
+        let fields: [(&str, &Option<Sp<f64>>); 14] = [
             ("requests_per_second", &usage.requests_per_second),
             ("events_per_second", &usage.events_per_second),
             ("event_size_kb", &usage.event_size_kb),
@@ -653,6 +653,7 @@ impl Validator<'_> {
             ("concurrent_connections", &usage.concurrent_connections),
             ("monthly_active_users", &usage.monthly_active_users),
             ("scanned_tb_month", &usage.scanned_tb_month),
+            ("cache_hit_ratio", &usage.cache_hit_ratio),
         ];
         for (name, value) in fields {
             let Some(value) = value else { continue };
@@ -663,6 +664,15 @@ impl Validator<'_> {
                     value.span,
                 );
                 d.label = Some("negative or not finite".into());
+                continue;
+            }
+            if name == "cache_hit_ratio" && value.value > 1.0 {
+                let d = self.error(
+                    "archgen::spec::invalid_usage",
+                    "`cache_hit_ratio` is a share of requests, from 0 to 1".into(),
+                    value.span,
+                );
+                d.label = Some("above 1".into());
                 continue;
             }
             out.insert(name.to_string(), value.value);
