@@ -28,4 +28,9 @@ impl Positions {
             .flatten()
             .filter_map(|position| items.get(*position))
     }
+
+    /// The positions under `key`, in list order.
+    pub fn positions(&self, key: &str) -> &[usize] {
+        self.0.get(key).map_or(&[], Vec::as_slice)
+    }
 }

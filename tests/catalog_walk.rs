@@ -202,3 +202,25 @@ fn every_function_renders_in_isolation_on_every_provider_and_size() {
         panic!("terraform fmt would change:\n{diff}");
     }
 }
+
+/// build.rs embeds the catalogs as JSON converted from the YAML; an overlay of the very same
+/// YAML files (parsed at run time, as `--catalog-dir` is) replaces every entry, so the two
+/// catalogs must be identical: a YAML scalar that JSON types differently (`1.0` read as a
+/// string, a date, `yes`) would show here.
+#[test]
+fn the_embedded_json_catalog_equals_its_yaml_source() {
+    let embedded = common::catalog();
+    let overlay = common::root().join("catalogs");
+    let from_yaml = archgen::catalog::load(Some(&overlay))
+        .unwrap_or_else(|report| panic!("{}", report.render(false)));
+    let show = |catalog: &Catalog| format!("{catalog:#?}");
+    let (a, b) = (show(&embedded), show(&from_yaml));
+    assert!(a.len() > 500_000, "the catalog is not empty");
+    if a != b {
+        let diff = similar::TextDiff::from_lines(&a, &b);
+        panic!(
+            "embedded (JSON) and YAML catalogs differ:\n{}",
+            diff.unified_diff().context_radius(3)
+        );
+    }
+}

@@ -58,7 +58,12 @@ pub struct Deployment<'a> {
 }
 
 impl Deployment<'_> {
-    /// A placement by component id.
+    /// The index in `placements` of component `id`.
+    pub fn position(&self, id: &str) -> Option<usize> {
+        self.by_id.positions(id).first().copied()
+    }
+
+    /// The placement of component `id`.
     pub fn placement(&self, id: &str) -> Option<&Placement> {
         self.by_id.get(id, &self.placements).next()
     }

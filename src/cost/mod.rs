@@ -19,7 +19,6 @@ use crate::catalog::resolve::Placement;
 use crate::catalog::{Deployment, Provider};
 use crate::diagnostics::{Diagnostic, Report, Source};
 use crate::spec::model::Scalar;
-use crate::spec::yaml;
 pub use model::{FunctionPricing, Line, PricingFile, UsageFile};
 
 /// Hours in a month, as every cloud price page counts them.
@@ -52,7 +51,8 @@ pub fn load(override_dir: Option<&Path>) -> Result<Prices, Report> {
         }
         let source = Source::new(name.clone(), text.as_str());
         if name.ends_with("usage.yaml") {
-            let file: UsageFile = yaml::parse(&text).map_err(|d| Report::new(source, vec![d]))?;
+            let file: UsageFile = crate::catalog::parse_source(&name, &text)
+                .map_err(|d| Report::new(source, vec![d]))?;
             prices.usage.default.extend(file.default);
             for (function, tiers) in file.functions {
                 prices
@@ -64,8 +64,8 @@ pub fn load(override_dir: Option<&Path>) -> Result<Prices, Report> {
             }
             continue;
         }
-        let file: PricingFile =
-            yaml::parse(&text).map_err(|d| Report::new(source.clone(), vec![d]))?;
+        let file: PricingFile = crate::catalog::parse_source(&name, &text)
+            .map_err(|d| Report::new(source.clone(), vec![d]))?;
         let Some(provider) = Provider::parse(&file.provider) else {
             return Err(Report::new(
                 source,

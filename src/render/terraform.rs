@@ -117,85 +117,117 @@ fn base_context(deployment: &Deployment<'_>) -> Value {
 /// It also holds `by_function`: function -> its components in deploy order, so templates look
 /// their peers up instead of filtering every component (which made rendering quadratic in the
 /// spec's size). Its entries share their data with `components`.
-fn shared_context(deployment: &Deployment<'_>, base: &Value) -> tera::Context {
+struct Shared {
+    context: tera::Context,
+    /// Every placement's link, in deploy order: the parent, children and connections of each
+    /// component's context are clones of these.
+    links: Vec<tera::Value>,
+}
+
+fn shared_context(deployment: &Deployment<'_>, base: &Value) -> Shared {
     let mut context = tera::Context::new();
     let mut by_function: BTreeMap<String, Vec<tera::Value>> = BTreeMap::new();
+    let mut links = Vec::new();
     if let Value::Object(map) = base {
         for (key, value) in map {
             let value = tera::Value::from_serializable(value);
             if key == "components"
-                && let Some(links) = value.as_array()
+                && let Some(all) = value.as_array()
             {
-                for (placement, link) in deployment.placements.iter().zip(links) {
+                for (placement, link) in deployment.placements.iter().zip(all) {
                     by_function
                         .entry(placement.component.function.clone())
                         .or_default()
                         .push(link.clone());
                 }
+                links = all.to_vec();
             }
             context.insert_value(key.clone(), value);
         }
     }
     context.insert_value("by_function", tera::Value::from(by_function));
-    context
+    Shared { context, links }
 }
 
+/// A link of [`Shared::links`] for one connection: with its protocol and label.
+fn connection_link(link: &tera::Value, protocol: &str, label: &str) -> tera::Value {
+    let mut map = link.clone().into_map().unwrap_or_default();
+    map.insert("protocol".into(), protocol.into());
+    map.insert("connection_label_hcl".into(), hcl_str(label).into());
+    tera::Value::from(map)
+}
+
+/// The context of one component's template: the shared context and `c`, built as Tera values
+/// directly (converting a JSON value per component was a tenth of a large spec's render).
 fn component_context(
     deployment: &Deployment<'_>,
     placement: &Placement,
-    shared: &tera::Context,
+    shared: &Shared,
 ) -> tera::Context {
     let spec = &deployment.graph.spec;
     let id = placement.component.id.as_str();
+    let link = |id: &str| deployment.position(id).map(|i| shared.links[i].clone());
     let parent = placement
         .component
         .attached_to
         .as_deref()
-        .and_then(|p| deployment.placement(p))
-        .map(|p| link(deployment, p, "", ""));
-    let children: Vec<Value> = deployment
-        .children(id)
-        .map(|p| link(deployment, p, "", ""))
+        .and_then(link)
+        .unwrap_or_else(tera::Value::none);
+    let children: Vec<tera::Value> = deployment
+        .attached
+        .positions(id)
+        .iter()
+        .map(|i| shared.links[*i].clone())
         .collect();
-    let outgoing: Vec<Value> = spec
+    let outgoing: Vec<tera::Value> = spec
         .connections_from(id)
         .filter_map(|c| {
             deployment
-                .placement(&c.to)
-                .map(|p| link(deployment, p, &c.protocol, &c.label))
+                .position(&c.to)
+                .map(|i| connection_link(&shared.links[i], &c.protocol, &c.label))
         })
         .collect();
-    let incoming: Vec<Value> = spec
+    let incoming: Vec<tera::Value> = spec
         .connections_to(id)
         .filter_map(|c| {
             deployment
-                .placement(&c.from)
-                .map(|p| link(deployment, p, &c.protocol, &c.label))
+                .position(&c.from)
+                .map(|i| connection_link(&shared.links[i], &c.protocol, &c.label))
         })
         .collect();
-    let mut context = shared.clone();
-    let c = json!({
-        "id": placement.component.id,
-        "name": placement.name,
-        "slug": placement.slug,
-        "compact": placement.compact,
-        "label_hcl": hcl_str(&placement.component.label),
-        "description_hcl": hcl_str(&placement.component.description),
-        "function": placement.component.function,
-        "tier": placement.component.tier,
-        "stage": placement.meta.stage,
-        "service": placement.implementation.service,
-        "status": placement.implementation.status.as_str(),
-        "sized": placement.implementation.is_sized(),
-        "size_var": format!("var.{}_size", placement.name),
-        "usage": placement.component.usage,
-        "exports": placement.exports,
-        "parent": parent,
-        "children": children,
-        "outgoing": outgoing,
-        "incoming": incoming,
-    });
-    context.insert("c", &c);
+    let text = |s: &str| tera::Value::from(s);
+    let c: BTreeMap<&'static str, tera::Value> = BTreeMap::from([
+        ("id", text(id)),
+        ("name", text(&placement.name)),
+        ("slug", text(&placement.slug)),
+        ("compact", text(&placement.compact)),
+        ("label_hcl", hcl_str(&placement.component.label).into()),
+        (
+            "description_hcl",
+            hcl_str(&placement.component.description).into(),
+        ),
+        ("function", text(&placement.component.function)),
+        ("tier", text(&placement.component.tier)),
+        ("stage", text(&placement.meta.stage)),
+        ("service", text(&placement.implementation.service)),
+        ("status", text(placement.implementation.status.as_str())),
+        ("sized", placement.implementation.is_sized().into()),
+        ("size_var", format!("var.{}_size", placement.name).into()),
+        (
+            "usage",
+            tera::Value::from_serializable(&placement.component.usage),
+        ),
+        (
+            "exports",
+            tera::Value::from_serializable(&placement.exports),
+        ),
+        ("parent", parent),
+        ("children", children.into()),
+        ("outgoing", outgoing.into()),
+        ("incoming", incoming.into()),
+    ]);
+    let mut context = shared.context.clone();
+    context.insert_value("c", tera::Value::from(c));
     context
 }
 
@@ -389,7 +421,10 @@ pub fn render_terraform(
 
     for file in ["versions.tf", "providers.tf", "backend.tf", "main.tf"] {
         let name = format!("terraform/{provider}/{file}.tera");
-        files.insert(file.to_string(), templates.render_context(&name, &shared)?);
+        files.insert(
+            file.to_string(),
+            templates.render_context(&name, &shared.context)?,
+        );
     }
 
     for tier in TIERS {
@@ -493,7 +528,7 @@ pub fn render_terraform(
         files.insert(format!("environments/{env}.tfvars"), tfvars);
         let backend = format!("terraform/{provider}/backend.hcl.tera");
         if templates.contains(&backend) {
-            let mut context = shared.clone();
+            let mut context = shared.context.clone();
             context.insert("environment", env);
             files.insert(
                 format!("environments/{env}.backend.hcl"),
