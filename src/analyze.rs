@@ -350,19 +350,24 @@ fn public_entry_without_waf(f: &Facts<'_>) -> Vec<Hit> {
                     ),
                 ));
             }
-            // A WAF whose service cannot associate with this kind of entry on a targeted
-            // provider (the catalog's `parents:`) is generated unassociated there: it
-            // protects nothing on that cloud.
-            let unprotected: Vec<&str> = f
-                .graph
-                .spec
+            // A WAF whose service cannot associate with this entry on a targeted provider
+            // (the catalog's `parents:` and `parent_connects:`) is generated unassociated
+            // there: it protects nothing on that cloud.
+            let spec = &f.graph.spec;
+            let unprotected: Vec<&str> = spec
                 .providers
                 .keys()
                 .filter(|provider| {
                     f.catalog
                         .implementation(**provider, "waf")
                         .is_some_and(|waf| {
-                            !waf.parents.is_empty() && !waf.parents.contains(&c.function)
+                            waf.association(
+                                &c.function,
+                                spec.connections_from(&c.id)
+                                    .filter_map(|conn| spec.component(&conn.to))
+                                    .map(|to| to.function.as_str()),
+                            )
+                            .is_err()
                         })
                 })
                 .map(|provider| provider.title())
@@ -372,9 +377,8 @@ fn public_entry_without_waf(f: &Facts<'_>) -> Vec<Hit> {
                     &[&c.id],
                     format!(
                         "`{}` ({}) takes traffic from outside and its `waf` cannot be associated \
-                         with a `{}` on {}: it protects nothing there",
+                         with it on {}: it protects nothing there",
                         c.id,
-                        c.function,
                         c.function,
                         unprotected.join(", ")
                     ),

@@ -216,10 +216,90 @@ fn a_waf_that_cannot_associate_with_the_entry_on_a_provider_does_not_protect_it(
     assert!(
         hits[0]
             .detail
-            .contains("cannot be associated with a `api_gateway` on Azure"),
+            .contains("cannot be associated with it on Azure"),
         "{}",
         hits[0].detail
     );
+}
+
+#[test]
+fn a_cloud_armor_policy_on_a_cdn_of_buckets_only_does_not_protect_it() {
+    // Cloud Armor backend policies attach to a Cloud CDN's serverless backends, not to its
+    // buckets: on GCP a CDN of bucket origins leaves its WAF unassociated (and only on GCP).
+    let components = "  - { id: site, function: cdn }\n  - { id: files, function: object_storage }\n  - { id: w, function: waf, attached_to: site }\n";
+    let bucket_only = spec_text(
+        components,
+        "  - { from: u, to: site }\n  - { from: site, to: files }\n",
+        "",
+    )
+    .replace(
+        "providers:\n",
+        "providers:\n  gcp: { region: us-central1, project: analyze-test-1 }\n",
+    );
+    let hits: Vec<_> = findings(&bucket_only)
+        .into_iter()
+        .filter(|f| f.rule == "public-entry-without-waf")
+        .collect();
+    assert_eq!(hits.len(), 1, "{hits:?}");
+    assert!(
+        hits[0]
+            .detail
+            .contains("cannot be associated with it on GCP"),
+        "{}",
+        hits[0].detail
+    );
+    // With a Cloud Run origin too, the policy protects that backend service.
+    let with_service = bucket_only
+        .replace(
+            "  - { id: w, function: waf, attached_to: site }\n",
+            "  - { id: w, function: waf, attached_to: site }\n  - { id: app, function: container_service }\n",
+        )
+        .replace(
+            "  - { from: site, to: files }\n",
+            "  - { from: site, to: files }\n  - { from: site, to: app }\n",
+        );
+    assert!(
+        !fired(&with_service).contains("public-entry-without-waf"),
+        "{with_service}"
+    );
+}
+
+/// Generation warns at the WAF that GCP leaves unassociated, and why; with a Cloud Run origin
+/// it does not.
+#[test]
+fn generation_warns_at_a_cloud_armor_policy_on_a_cdn_of_buckets_only() {
+    let text = "name: w\nproviders:\n  gcp: { region: us-central1, project: analyze-test-1 }\nenvironments:\n  prod: { size: small }\ncomponents:\n  - { id: site, function: cdn }\n  - { id: files, function: object_storage }\n  - { id: w, function: waf, attached_to: site }\nconnections:\n  - { from: site, to: files }\n";
+    let warnings = |text: &str| {
+        let sourced = archgen::spec::parse("w.yaml", text).expect("parses");
+        archgen::generate(
+            &sourced,
+            &common::catalog(),
+            &common::templates(),
+            &archgen::GenerateOptions::default(),
+        )
+        .unwrap_or_else(|failure| panic!("{failure:?}"))
+        .warnings
+        .to_json()
+        .to_string()
+    };
+    let rendered = warnings(text);
+    assert!(
+        rendered.contains("archgen::catalog::unassociated_attachment")
+            && rendered.contains("only through its")
+            && rendered.contains("`site` has none"),
+        "{rendered}"
+    );
+    let with_service = text
+        .replace(
+            "  - { id: files, function: object_storage }\n",
+            "  - { id: files, function: object_storage }\n  - { id: app, function: container_service }\n",
+        )
+        .replace(
+            "  - { from: site, to: files }\n",
+            "  - { from: site, to: files }\n  - { from: site, to: app }\n",
+        );
+    let rendered = warnings(&with_service);
+    assert!(!rendered.contains("unassociated_attachment"), "{rendered}");
 }
 
 #[test]

@@ -587,3 +587,37 @@ fn a_cache_hit_ratio_above_1_is_a_spec_error() {
     let text = format!("{failure:?}");
     assert!(text.contains("cache_hit_ratio"), "{text}");
 }
+
+#[test]
+fn an_unassociated_waf_evaluates_no_requests() {
+    // GCP: a Cloud Armor policy attaches to a CDN's backend services, never to its buckets.
+    let catalog = common::catalog();
+    let spec_with = |origins: &str, connections: &str| {
+        format!(
+            "name: w\nproviders:\n  gcp: {{ region: us-central1, project: cost-test-1 }}\nenvironments:\n  prod: {{ size: medium }}\ncomponents:\n  - {{ id: site, function: cdn, usage: {{ requests_per_second: 100, cache_hit_ratio: 0.8 }} }}\n  - {{ id: files, function: object_storage }}\n{origins}  - {{ id: w, function: waf, attached_to: site }}\nconnections:\n  - {{ from: site, to: files }}\n{connections}"
+        )
+    };
+    let price = |text: &str| {
+        let sourced = spec::parse("w.yaml", text).expect("parses");
+        archgen::cost_sheets_for(&sourced, &catalog, &GenerateOptions::default())
+            .expect("prices")
+            .remove(0)
+    };
+    let name = "Requests evaluated (cache misses of the CDN it guards)";
+    let bucket_only = price(&spec_with("", ""));
+    let requests = line(&bucket_only, "w", name);
+    assert_money(requests.monthly, 0.0);
+    assert_eq!(
+        requests.free.as_deref(),
+        Some("not associated with `site` on GCP: it evaluates no requests")
+    );
+    // With a Cloud Run origin the policy is attached: 100 req/s x 2,628,000 s x (1 - 0.8)
+    // = 52.56 M requests x $0.75 = $39.42, from the CDN's usage.
+    let with_service = price(&spec_with(
+        "  - { id: app, function: container_service }\n",
+        "  - { from: site, to: app }\n",
+    ));
+    let requests = line(&with_service, "w", name);
+    assert_eq!(requests.free, None);
+    assert_money(requests.monthly, 39.42);
+}

@@ -258,6 +258,15 @@ fn check(catalog: &Catalog) -> Result<(), Report> {
                     ));
                 }
             }
+            for (parent, needed) in &implementation.parent_connects {
+                for function in std::iter::once(parent).chain(needed) {
+                    if !catalog.functions.contains_key(function) {
+                        problems.push(format!(
+                            "{provider}: `{id}` parent_connects names unknown function `{function}`"
+                        ));
+                    }
+                }
+            }
             for parent in &implementation.parents {
                 let allowed = catalog
                     .functions

@@ -192,6 +192,42 @@ pub struct Implementation {
     /// generated unassociated and resolution warns.
     #[serde(default)]
     pub parents: Vec<String>,
+    /// Parents the service associates with only through some of their connections: parent
+    /// function -> the functions the parent must connect to. Cloud Armor protects the
+    /// serverless backends of a Cloud CDN, never its buckets, so a CDN of bucket origins leaves
+    /// the policy unassociated; resolution warns and request lines price nothing.
+    #[serde(default)]
+    pub parent_connects: BTreeMap<String, Vec<String>>,
+}
+
+impl Implementation {
+    /// Whether the service associates with its parent, a `parent_function` whose outgoing
+    /// connections reach components of the `connected` functions: `Err` says why not.
+    pub fn association<'a>(
+        &self,
+        parent_function: &str,
+        mut connected: impl Iterator<Item = &'a str>,
+    ) -> Result<(), Unassociated> {
+        if !self.parents.is_empty() && !self.parents.iter().any(|f| f == parent_function) {
+            return Err(Unassociated::Parent(self.parents.clone()));
+        }
+        match self.parent_connects.get(parent_function) {
+            Some(needed) if !connected.any(|f| needed.iter().any(|n| n == f)) => {
+                Err(Unassociated::Connections(needed.clone()))
+            }
+            _ => Ok(()),
+        }
+    }
+}
+
+/// Why a service is generated unassociated with its parent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Unassociated {
+    /// It cannot associate with this kind of parent; it can with these.
+    Parent(Vec<String>),
+    /// It associates only through the parent's connections to these functions, and the parent
+    /// has none.
+    Connections(Vec<String>),
 }
 
 /// An expression a component exposes.

@@ -6,6 +6,7 @@
 
 use std::collections::BTreeMap;
 
+use super::model::Unassociated;
 use super::{Catalog, FunctionMeta, Implementation, Provider, Status};
 use crate::diagnostics::{Diagnostic, Report};
 use crate::graph::ServiceGraph;
@@ -129,13 +130,16 @@ pub fn resolve<'a>(
             );
         }
         if let Some(parent) = component.attached_to.as_deref()
-            && !implementation.parents.is_empty()
             && let Some(parent_function) = spec.component(parent).map(|p| p.function.as_str())
-            && !implementation.parents.iter().any(|f| f == parent_function)
+            && let Err(why) = implementation.association(
+                parent_function,
+                spec.connections_from(parent)
+                    .filter_map(|c| spec.component(&c.to))
+                    .map(|c| c.function.as_str()),
+            )
         {
-            warnings.push(
-                Diagnostic::warning(
-                    "archgen::catalog::unassociated_attachment",
+            let (message, help) = match why {
+                Unassociated::Parent(parents) => (
                     format!(
                         "{} cannot associate {} with `{parent}`, a `{parent_function}`; \
                          generating `{}` unassociated (it protects nothing)",
@@ -143,13 +147,31 @@ pub fn resolve<'a>(
                         implementation.service,
                         component.id
                     ),
+                    format!("on {provider}, attach it to a {}", parents.join(", a ")),
+                ),
+                Unassociated::Connections(needed) => (
+                    format!(
+                        "{} associates {} with a `{parent_function}` only through its \
+                         connections to a {}, and `{parent}` has none; generating `{}` \
+                         unassociated (it protects nothing)",
+                        provider.title(),
+                        implementation.service,
+                        needed.join(", a "),
+                        component.id
+                    ),
+                    implementation.note.clone().unwrap_or_else(|| {
+                        format!("connect `{parent}` to a {}", needed.join(", a "))
+                    }),
+                ),
+            };
+            warnings.push(
+                Diagnostic::warning(
+                    "archgen::catalog::unassociated_attachment",
+                    message,
                     Some(component.span),
                 )
                 .with_label(format!("unassociated on {provider}"))
-                .with_help(format!(
-                    "on {provider}, attach it to a {}",
-                    implementation.parents.join(", a ")
-                )),
+                .with_help(help),
             );
         }
         let overrides = component.overrides.get(&provider);

@@ -373,7 +373,12 @@ pub fn price(deployment: &Deployment<'_>, prices: &Prices, environment: &str) ->
             let covered = line
                 .covered_by
                 .as_ref()
-                .and_then(|cover| covering(deployment, placement, cover));
+                .and_then(|cover| covering(deployment, placement, cover))
+                .or_else(|| {
+                    line.needs_association
+                        .then(|| unassociated(deployment, placement))
+                        .flatten()
+                });
             if let Some(free) = line
                 .free
                 .as_ref()
@@ -496,6 +501,29 @@ fn covering(
             format!(
                 "{} (`{}` protects `{}`)",
                 cover.why, shield.component.id, target.component.id
+            )
+        })
+}
+
+/// Why a `needs_association` line is free: the component's service is generated unassociated
+/// with the component it is attached to.
+fn unassociated(deployment: &Deployment<'_>, placement: &Placement) -> Option<String> {
+    let spec = &deployment.graph.spec;
+    let parent = placement.component.attached_to.as_deref()?;
+    let parent_function = spec.component(parent)?.function.as_str();
+    placement
+        .implementation
+        .association(
+            parent_function,
+            spec.connections_from(parent)
+                .filter_map(|c| deployment.placement(&c.to))
+                .map(|p| p.component.function.as_str()),
+        )
+        .err()
+        .map(|_| {
+            format!(
+                "not associated with `{parent}` on {}: it evaluates no requests",
+                deployment.provider.title()
             )
         })
 }

@@ -91,6 +91,11 @@ pub struct Line {
     /// Applies only when the component is not attached to a component of these functions.
     #[serde(default)]
     pub unless_parent: Vec<String>,
+    /// Charged only when the component's service is associated with the component it is
+    /// attached to (the catalog's `parents` and `parent_connects`); an unassociated WAF
+    /// evaluates no requests, and the line says so.
+    #[serde(default)]
+    pub needs_association: bool,
     /// Free when another component's service includes this charge (AWS Shield Advanced
     /// includes the AWS WAF charges of the resources it protects).
     pub covered_by: Option<CoveredBy>,
