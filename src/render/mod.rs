@@ -7,6 +7,7 @@
 pub mod architecture;
 pub mod diagrams;
 pub mod filters;
+pub mod hclcheck;
 pub mod hclfmt;
 mod terraform;
 pub mod workflow;

@@ -398,7 +398,13 @@ pub struct TerraformLayout {
 
 /// Generated HCL must parse: a template (or an override) that renders invalid HCL fails
 /// generation, naming `template`, instead of writing Terraform that does not parse.
+///
+/// The fast recognizer ([`super::hclcheck`]) settles almost every file; what it is not sure of
+/// goes to hcl-edit's parser, which decides and words the error.
 fn parses(text: &str, template: String, overridden: bool) -> Result<(), TemplateError> {
+    if super::hclcheck::certainly_valid(text) {
+        return Ok(());
+    }
     hcl_edit::parser::parse_body(text)
         .map(drop)
         .map_err(|err| TemplateError {
