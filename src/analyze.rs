@@ -361,13 +361,8 @@ fn public_entry_without_waf(f: &Facts<'_>) -> Vec<Hit> {
                     f.catalog
                         .implementation(**provider, "waf")
                         .is_some_and(|waf| {
-                            waf.association(
-                                &c.function,
-                                spec.connections_from(&c.id)
-                                    .filter_map(|conn| spec.component(&conn.to))
-                                    .map(|to| to.function.as_str()),
-                            )
-                            .is_err()
+                            waf.association(&c.function, spec.connected_functions(&c.id))
+                                .is_err()
                         })
                 })
                 .map(|provider| provider.title())

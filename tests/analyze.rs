@@ -208,18 +208,21 @@ fn a_waf_that_cannot_associate_with_the_entry_on_a_provider_does_not_protect_it(
         "providers:\n",
         "providers:\n  azure: { region: eastus, secondary_region: westus2 }\n",
     );
-    let hits: Vec<_> = findings(&with_azure)
+    let detail = only_waf_finding(&with_azure);
+    assert!(
+        detail.contains("cannot be associated with it on Azure"),
+        "{detail}"
+    );
+}
+
+/// The detail of the one `public-entry-without-waf` finding on `spec`.
+fn only_waf_finding(spec: &str) -> String {
+    let hits: Vec<_> = findings(spec)
         .into_iter()
         .filter(|f| f.rule == "public-entry-without-waf")
         .collect();
     assert_eq!(hits.len(), 1, "{hits:?}");
-    assert!(
-        hits[0]
-            .detail
-            .contains("cannot be associated with it on Azure"),
-        "{}",
-        hits[0].detail
-    );
+    hits[0].detail.clone()
 }
 
 #[test]
@@ -236,17 +239,10 @@ fn a_cloud_armor_policy_on_a_cdn_of_buckets_only_does_not_protect_it() {
         "providers:\n",
         "providers:\n  gcp: { region: us-central1, project: analyze-test-1 }\n",
     );
-    let hits: Vec<_> = findings(&bucket_only)
-        .into_iter()
-        .filter(|f| f.rule == "public-entry-without-waf")
-        .collect();
-    assert_eq!(hits.len(), 1, "{hits:?}");
+    let detail = only_waf_finding(&bucket_only);
     assert!(
-        hits[0]
-            .detail
-            .contains("cannot be associated with it on GCP"),
-        "{}",
-        hits[0].detail
+        detail.contains("cannot be associated with it on GCP"),
+        "{detail}"
     );
     // With a Cloud Run origin too, the policy protects that backend service.
     let with_service = bucket_only

@@ -131,12 +131,8 @@ pub fn resolve<'a>(
         }
         if let Some(parent) = component.attached_to.as_deref()
             && let Some(parent_function) = spec.component(parent).map(|p| p.function.as_str())
-            && let Err(why) = implementation.association(
-                parent_function,
-                spec.connections_from(parent)
-                    .filter_map(|c| spec.component(&c.to))
-                    .map(|c| c.function.as_str()),
-            )
+            && let Err(why) =
+                implementation.association(parent_function, spec.connected_functions(parent))
         {
             let (message, help) = match why {
                 Unassociated::Parent(parents) => (

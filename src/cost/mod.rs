@@ -513,12 +513,7 @@ fn unassociated(deployment: &Deployment<'_>, placement: &Placement) -> Option<St
     let parent_function = spec.component(parent)?.function.as_str();
     placement
         .implementation
-        .association(
-            parent_function,
-            spec.connections_from(parent)
-                .filter_map(|c| deployment.placement(&c.to))
-                .map(|p| p.component.function.as_str()),
-        )
+        .association(parent_function, spec.connected_functions(parent))
         .err()
         .map(|_| {
             format!(

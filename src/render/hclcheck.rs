@@ -155,7 +155,8 @@ impl Parser<'_> {
             loop {
                 self.skip(false)?;
                 match self.peek() {
-                    Some(b'"') => self.label()?,
+                    // A label: a quoted string without interpolation.
+                    Some(b'"') => self.template(false)?,
                     Some(b'{') => break,
                     _ => {
                         self.ident()?;
@@ -180,23 +181,6 @@ impl Parser<'_> {
     fn nest(&mut self) -> R {
         self.depth += 1;
         (self.depth <= MAX_DEPTH).then_some(())
-    }
-
-    /// A block label: a quoted string without interpolation.
-    fn label(&mut self) -> R {
-        self.i += 1;
-        loop {
-            match self.peek()? {
-                b'"' => {
-                    self.i += 1;
-                    return Some(());
-                }
-                b'\\' => self.escape()?,
-                b'$' | b'%' if self.peek_at(1) == Some(b'{') => return None,
-                b'\n' | b'\r' => return None,
-                _ => self.i += 1,
-            }
-        }
     }
 
     /// A backslash escape inside a quoted template.
@@ -225,11 +209,20 @@ impl Parser<'_> {
         Some(())
     }
 
-    /// A quoted template: literal text, escapes and `${ expr }` interpolations.
-    fn template(&mut self) -> R {
+    /// A quoted template: literal text, escapes and, when `interpolation`, `${ expr }`
+    /// interpolations (without, any `${` or `%{`, escaped or not, is not sure).
+    fn template(&mut self, interpolation: bool) -> R {
         self.i += 1;
         loop {
-            match self.peek()? {
+            let c = self.peek()?;
+            if !interpolation
+                && matches!(c, b'$' | b'%')
+                && (self.peek_at(1) == Some(b'{')
+                    || (self.peek_at(1) == Some(c) && self.peek_at(2) == Some(b'{')))
+            {
+                return None;
+            }
+            match c {
                 b'"' => {
                     self.i += 1;
                     return Some(());
@@ -357,7 +350,7 @@ impl Parser<'_> {
 
     fn primary(&mut self) -> R {
         match self.peek()? {
-            b'"' => self.template(),
+            b'"' => self.template(true),
             b'(' => {
                 self.i += 1;
                 self.skip(true)?;
@@ -540,7 +533,7 @@ impl Parser<'_> {
             while self.peek() != Some(b'}') {
                 let key = if self.peek()? == b'"' {
                     let start = self.i + 1;
-                    self.template()?;
+                    self.template(true)?;
                     let key = &self.s[start..self.i - 1];
                     if key.iter().any(|c| matches!(c, b'\\' | b'$' | b'%')) {
                         return None;

@@ -233,6 +233,13 @@ impl ValidSpec {
         self.outgoing.get(id, &self.connections)
     }
 
+    /// The functions of the components `id` connects to, in connection order.
+    pub fn connected_functions(&self, id: &str) -> impl Iterator<Item = &str> {
+        self.connections_from(id)
+            .filter_map(|c| self.component(&c.to))
+            .map(|c| c.function.as_str())
+    }
+
     /// The connections to `id`, in spec order.
     pub fn connections_to(&self, id: &str) -> impl Iterator<Item = &ConnectionSpec> {
         self.incoming.get(id, &self.connections)
