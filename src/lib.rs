@@ -82,28 +82,43 @@ pub struct GenerateOptions {
     pub repo_path: String,
 }
 
-/// Cost sheets: per provider and environment (Markdown, CSV, JSON) and the side-by-side
-/// comparison per environment.
-fn cost_sheets(
-    graph: &graph::ServiceGraph,
-    deployments: &BTreeMap<Provider, catalog::Deployment<'_>>,
+/// One provider's cost sheets, one per environment, each written as Markdown, CSV and JSON.
+fn provider_cost_sheets(
+    deployment: &catalog::Deployment<'_>,
     catalog: &Catalog,
     tree: &mut OutputTree,
 ) -> Vec<cost::CostSheet> {
+    let provider = deployment.provider;
+    let mut sheets = Vec::new();
+    for env in deployment.graph.spec.environments.keys() {
+        let sheet = cost::price(deployment, &catalog.prices, env);
+        let base = format!("{provider}/cost/{env}");
+        tree.insert(format!("{base}.md"), cost::render::markdown(&sheet));
+        tree.insert(format!("{base}.csv"), cost::render::csv(&sheet));
+        tree.insert(format!("{base}.json"), cost::render::json(&sheet));
+        sheets.push(sheet);
+    }
+    sheets
+}
+
+/// The side-by-side comparison per environment (`cost/<env>.md`, `.json`) of the providers'
+/// sheets, which come in provider order; returns every sheet, environment by environment,
+/// providers in order within each.
+fn compare_cost_sheets(
+    graph: &graph::ServiceGraph,
+    by_provider: Vec<Vec<cost::CostSheet>>,
+    tree: &mut OutputTree,
+) -> Vec<cost::CostSheet> {
+    let mut columns: Vec<_> = by_provider.into_iter().map(Vec::into_iter).collect();
     let mut all = Vec::new();
     for env in graph.spec.environments.keys() {
-        let mut sheets = Vec::new();
-        let mut as_of = BTreeMap::new();
-        for (provider, deployment) in deployments {
-            let sheet = cost::price(deployment, &catalog.prices, env);
-            let base = format!("{provider}/cost/{env}");
-            tree.insert(format!("{base}.md"), cost::render::markdown(&sheet));
-            tree.insert(format!("{base}.csv"), cost::render::csv(&sheet));
-            tree.insert(format!("{base}.json"), cost::render::json(&sheet));
-            as_of.insert(provider.as_str().to_string(), sheet.as_of.clone());
-            sheets.push(sheet);
-        }
+        let sheets: Vec<cost::CostSheet> = columns.iter_mut().filter_map(Iterator::next).collect();
+        debug_assert!(sheets.iter().all(|s| &s.environment == env));
         if sheets.len() > 1 {
+            let as_of: BTreeMap<String, String> = sheets
+                .iter()
+                .map(|s| (s.provider.clone(), s.as_of.clone()))
+                .collect();
             let comparison = cost::render::compare(&sheets);
             tree.insert(
                 format!("cost/{env}.md"),
@@ -260,6 +275,7 @@ pub fn generate_with(
     let providers: Vec<Provider> = graph.spec.providers.keys().copied().collect();
     let total = providers.len() + 1;
     let mut deployments = BTreeMap::new();
+    let mut by_provider = Vec::new();
     // Providers are independent: each resolves and renders on its own thread; results are
     // taken in provider order, so output, warnings and the first error are the same as a
     // sequential run.
@@ -271,9 +287,10 @@ pub fn generate_with(
                 scope.spawn(move || -> Result<_, Failure> {
                     let deployment =
                         catalog::resolve(graph, catalog, provider).map_err(Failure::Invalid)?;
-                    let rendered =
+                    let mut rendered =
                         render::render(&deployment, templates).map_err(Failure::Template)?;
-                    Ok((deployment, rendered))
+                    let sheets = provider_cost_sheets(&deployment, catalog, &mut rendered);
+                    Ok((deployment, rendered, sheets))
                 })
             })
             .collect();
@@ -283,12 +300,13 @@ pub fn generate_with(
                 total,
                 label: &format!("{provider}: resolve + render"),
             });
-            let (deployment, rendered) = handle
+            let (deployment, rendered, sheets) = handle
                 .join()
                 .unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
             warnings.extend(deployment.warnings.iter().cloned());
             tree.extend(rendered);
             deployments.insert(*provider, deployment);
+            by_provider.push(sheets);
         }
         Ok(())
     })?;
@@ -299,7 +317,7 @@ pub fn generate_with(
     });
     render::workflow::render_neutral(&graph, &deployments, options, templates, &mut tree)
         .map_err(Failure::Template)?;
-    let sheets = cost_sheets(&graph, &deployments, catalog, &mut tree);
+    let sheets = compare_cost_sheets(&graph, by_provider, &mut tree);
     let findings = analyze::analyze(&graph, catalog);
     let tradeoffs = tradeoffs::analyze(&deployments, &sheets);
     let report = render::architecture::Report {

@@ -309,13 +309,12 @@ pub struct Comparison {
 }
 
 /// Builds the comparison of several providers' sheets (same environment).
-pub fn compare(sheets: &[CostSheet]) -> Comparison {
+pub fn compare<'a>(sheets: impl IntoIterator<Item = &'a CostSheet>) -> Comparison {
+    let mut sheets = sheets.into_iter().peekable();
+    let first = sheets.peek().copied();
     let mut comparison = Comparison {
-        spec: sheets.first().map(|s| s.spec.clone()).unwrap_or_default(),
-        environment: sheets
-            .first()
-            .map(|s| s.environment.clone())
-            .unwrap_or_default(),
+        spec: first.map(|s| s.spec.clone()).unwrap_or_default(),
+        environment: first.map(|s| s.environment.clone()).unwrap_or_default(),
         totals: BTreeMap::new(),
         unpriced: BTreeMap::new(),
         cheapest: String::new(),

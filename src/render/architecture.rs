@@ -94,12 +94,12 @@ pub fn render(
         })
         .collect();
 
-    let mut by_env: BTreeMap<&str, Vec<CostSheet>> = BTreeMap::new();
+    let mut by_env: BTreeMap<&str, Vec<&CostSheet>> = BTreeMap::new();
     for sheet in sheets {
         by_env
             .entry(sheet.environment.as_str())
             .or_default()
-            .push(sheet.clone());
+            .push(sheet);
     }
     let costs: Vec<Value> = by_env
         .iter()
@@ -109,7 +109,7 @@ pub fn render(
                 .map(|s| (s.provider.clone(), s.as_of.clone()))
                 .collect();
             let table = crate::cost::render::comparison_markdown(
-                &crate::cost::render::compare(env_sheets),
+                &crate::cost::render::compare(env_sheets.iter().copied()),
                 &as_of,
             )
             .replacen(

@@ -134,7 +134,7 @@ fn flows(graph: &ServiceGraph) -> Vec<FlowSpec> {
     let mut seen = BTreeSet::from([start.clone()]);
     let mut queue = VecDeque::from([start]);
     while let Some(current) = queue.pop_front() {
-        for connection in graph.spec.connections.iter().filter(|c| c.from == current) {
+        for connection in graph.spec.connections_from(&current) {
             steps.push((
                 connection.from.clone(),
                 connection.to.clone(),
