@@ -113,10 +113,10 @@ pub fn render_provider(
             "scripts/{provider}/health/{}.sh.tera",
             placement.component.function
         );
-        let mut context = base.clone();
-        context["c"] = component_json(placement, layout);
-        context["outputs"] = json!(outputs(placement));
         let text = if templates.contains(&name) {
+            let mut context = base.clone();
+            context["c"] = component_json(placement, layout);
+            context["outputs"] = json!(outputs(placement));
             templates.render(&name, &context)?.trim().to_string()
         } else {
             String::new()
@@ -159,16 +159,23 @@ pub fn render_provider(
     let deploy_stages: Vec<Value> = stages.iter().map(stage_json).collect();
     let destroy_stages: Vec<Value> = deploy_stages.iter().rev().cloned().collect();
 
+    // The base (with every health check) is converted to Tera values once; both scripts
+    // share it.
+    let mut shared = tera::Context::new();
+    if let Value::Object(map) = &base {
+        for (key, value) in map {
+            shared.insert_value(key.clone(), tera::Value::from_serializable(value));
+        }
+    }
     for (action, stages) in [("deploy", deploy_stages), ("destroy", destroy_stages)] {
-        let mut context = base.clone();
-        context["action"] = Value::String(action.into());
-        context["stages"] = Value::Array(
-            stages
-                .into_iter()
-                .filter(|s| s["targets"].as_array().is_some_and(|t| !t.is_empty()))
-                .collect(),
-        );
-        let text = templates.render(&format!("scripts/{action}.sh.tera"), &context)?;
+        let stages: Vec<Value> = stages
+            .into_iter()
+            .filter(|s| s["targets"].as_array().is_some_and(|t| !t.is_empty()))
+            .collect();
+        let mut context = shared.clone();
+        context.insert_value("action", tera::Value::from(action));
+        context.insert_value("stages", tera::Value::from_serializable(&stages));
+        let text = templates.render_context(&format!("scripts/{action}.sh.tera"), &context)?;
         tree.insert(format!("{provider}/scripts/{action}.sh"), text);
     }
     Ok(())
