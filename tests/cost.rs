@@ -621,3 +621,62 @@ fn an_unassociated_waf_evaluates_no_requests() {
     assert_eq!(requests.free, None);
     assert_money(requests.monthly, 39.42);
 }
+
+/// A virtual machine size costs the same per hour in a region whichever service runs it (node
+/// pool, batch pool, scale set): the hourly VM rates of a provider's price file agree wherever
+/// the same size is priced by the VM-hour. Databases are left out on purpose: the same instance
+/// class costs twice as much Multi-AZ, and Aurora differs from RDS.
+#[test]
+fn the_same_vm_size_has_one_hourly_rate_per_region() {
+    let catalog = common::catalog();
+    let vm_keys = ["vm_size", "machine_type", "instance_type"];
+    let vm_units = ["VM-hour", "instance-hour", "node-hour"];
+    let mut conflicts = Vec::new();
+    for (provider, file) in &catalog.prices.providers {
+        // (size, region) -> (price, function, line)
+        let mut seen: std::collections::BTreeMap<(String, String), (f64, String, String)> =
+            std::collections::BTreeMap::new();
+        let mut compared = 0;
+        for (function, pricing) in &file.functions {
+            for line in &pricing.lines {
+                if !vm_units.contains(&line.unit.as_str()) || line.when.len() != 1 {
+                    continue;
+                }
+                let Some((key, archgen::spec::model::Scalar::Str(size))) = line.when.iter().next()
+                else {
+                    continue;
+                };
+                if !vm_keys.contains(&key.as_str()) {
+                    continue;
+                }
+                for (region, price) in &line.price {
+                    let slot = (size.clone(), region.clone());
+                    match seen.get(&slot) {
+                        // Published rates are rounded differently on different pages
+                        // (0.6768 and 0.677): agree within 0.1%.
+                        Some((other, f, l)) => {
+                            compared += 1;
+                            if (price - other).abs() > other * 0.001 {
+                                conflicts.push(format!(
+                                    "{provider} {size} {region}: {price} ({function}: {}) vs {other} ({f}: {l})",
+                                    line.name
+                                ));
+                            }
+                        }
+                        None => {
+                            seen.insert(slot, (*price, function.clone(), line.name.clone()));
+                        }
+                    }
+                }
+            }
+        }
+        // Guard against the filter silently matching nothing.
+        if matches!(provider, Provider::Azure | Provider::Gcp) {
+            assert!(
+                compared > 0,
+                "{provider}: no VM size priced twice; the filter is stale"
+            );
+        }
+    }
+    assert!(conflicts.is_empty(), "{}", conflicts.join("\n"));
+}
