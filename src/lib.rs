@@ -325,8 +325,13 @@ pub fn generate_with(
         findings: &findings,
         tradeoffs: &tradeoffs,
     };
-    render::architecture::render(&graph, catalog, &report, templates, &mut tree)
-        .map_err(Failure::Template)?;
+    // The deployments are not needed past this point; freeing them (every placement's
+    // parameters, exports and addresses) overlaps the report's rendering.
+    std::thread::scope(|scope| {
+        scope.spawn(move || drop(deployments));
+        render::architecture::render(&graph, catalog, &report, templates, &mut tree)
+    })
+    .map_err(Failure::Template)?;
     Ok(Generated {
         tree,
         warnings: Report::new(source, warnings),
