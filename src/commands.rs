@@ -312,11 +312,8 @@ fn cost(cli: &Cli, args: &CostArgs, printer: Printer) -> Result<(), Failure> {
         }
         CostFormat::Markdown | CostFormat::Table => {
             for env in &envs {
-                let env_sheets: Vec<crate::cost::CostSheet> = sheets
-                    .iter()
-                    .filter(|s| s.environment == *env)
-                    .cloned()
-                    .collect();
+                let env_sheets: Vec<&crate::cost::CostSheet> =
+                    sheets.iter().filter(|s| s.environment == *env).collect();
                 for s in &env_sheets {
                     out.push_str(&if args.format == CostFormat::Table {
                         sheet::table(s)
@@ -326,14 +323,7 @@ fn cost(cli: &Cli, args: &CostArgs, printer: Printer) -> Result<(), Failure> {
                     out.push('\n');
                 }
                 if env_sheets.len() > 1 {
-                    let as_of = env_sheets
-                        .iter()
-                        .map(|s| (s.provider.clone(), s.as_of.clone()))
-                        .collect();
-                    out.push_str(&sheet::comparison_markdown(
-                        &sheet::compare(&env_sheets),
-                        &as_of,
-                    ));
+                    out.push_str(&sheet::side_by_side(&env_sheets).1);
                     out.push('\n');
                 }
             }

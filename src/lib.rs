@@ -101,36 +101,31 @@ fn provider_cost_sheets(
     sheets
 }
 
-/// The side-by-side comparison per environment (`cost/<env>.md`, `.json`) of the providers'
-/// sheets, which come in provider order; returns every sheet, environment by environment,
-/// providers in order within each.
+/// Every sheet, environment by environment, providers in order within each (the providers'
+/// sheets come in provider order), and each environment's side-by-side table in Markdown; the
+/// comparison is written to `cost/<env>.md` and `.json` when there are several providers.
 fn compare_cost_sheets(
     graph: &graph::ServiceGraph,
     by_provider: Vec<Vec<cost::CostSheet>>,
     tree: &mut OutputTree,
-) -> Vec<cost::CostSheet> {
+) -> (Vec<cost::CostSheet>, BTreeMap<String, String>) {
     let mut columns: Vec<_> = by_provider.into_iter().map(Vec::into_iter).collect();
     let mut all = Vec::new();
+    let mut tables = BTreeMap::new();
     for env in graph.spec.environments.keys() {
         let sheets: Vec<cost::CostSheet> = columns.iter_mut().filter_map(Iterator::next).collect();
         debug_assert!(sheets.iter().all(|s| &s.environment == env));
+        let (comparison, markdown) = cost::render::side_by_side(&sheets.iter().collect::<Vec<_>>());
         if sheets.len() > 1 {
-            let as_of: BTreeMap<String, String> = sheets
-                .iter()
-                .map(|s| (s.provider.clone(), s.as_of.clone()))
-                .collect();
-            let comparison = cost::render::compare(&sheets);
-            tree.insert(
-                format!("cost/{env}.md"),
-                cost::render::comparison_markdown(&comparison, &as_of),
-            );
+            tree.insert(format!("cost/{env}.md"), markdown.clone());
             let mut json = serde_json::to_string_pretty(&comparison).unwrap_or_default();
             json.push('\n');
             tree.insert(format!("cost/{env}.json"), json);
         }
+        tables.insert(env.clone(), markdown);
         all.extend(sheets);
     }
-    all
+    (all, tables)
 }
 
 /// Validates the spec for the requested providers and environments and builds its graph.
@@ -317,11 +312,11 @@ pub fn generate_with(
     });
     render::workflow::render_neutral(&graph, &deployments, options, templates, &mut tree)
         .map_err(Failure::Template)?;
-    let sheets = compare_cost_sheets(&graph, by_provider, &mut tree);
+    let (sheets, cost_tables) = compare_cost_sheets(&graph, by_provider, &mut tree);
     let findings = analyze::analyze(&graph, catalog);
     let tradeoffs = tradeoffs::analyze(&deployments, &sheets);
     let report = render::architecture::Report {
-        sheets: &sheets,
+        cost_tables: &cost_tables,
         findings: &findings,
         tradeoffs: &tradeoffs,
     };

@@ -363,6 +363,18 @@ pub fn compare<'a>(sheets: impl IntoIterator<Item = &'a CostSheet>) -> Compariso
     comparison
 }
 
+/// One environment's sheets side by side: the comparison and its Markdown, which gives each
+/// provider's price date.
+pub fn side_by_side(sheets: &[&CostSheet]) -> (Comparison, String) {
+    let as_of = sheets
+        .iter()
+        .map(|s| (s.provider.clone(), s.as_of.clone()))
+        .collect();
+    let comparison = compare(sheets.iter().copied());
+    let markdown = comparison_markdown(&comparison, &as_of);
+    (comparison, markdown)
+}
+
 /// Markdown of a comparison.
 pub fn comparison_markdown(comparison: &Comparison, as_of: &BTreeMap<String, String>) -> String {
     let providers: Vec<&String> = comparison.totals.keys().collect();

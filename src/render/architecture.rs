@@ -8,15 +8,14 @@ use serde_json::{Value, json};
 use super::{OutputTree, TemplateError, Templates};
 use crate::analyze::{Finding, Level};
 use crate::catalog::{Catalog, Provider, Status};
-use crate::cost::CostSheet;
 use crate::graph::{STAGES, ServiceGraph};
 use crate::tradeoffs::Tradeoffs;
 
 /// What the report draws on besides the graph.
 #[derive(Debug, Clone, Copy)]
 pub struct Report<'a> {
-    /// Every provider x environment cost sheet.
-    pub sheets: &'a [CostSheet],
+    /// Each environment's cost table, the providers side by side (Markdown).
+    pub cost_tables: &'a BTreeMap<String, String>,
     /// `archgen analyze` findings.
     pub findings: &'a [Finding],
     /// Cross-cloud tradeoff scores.
@@ -31,7 +30,7 @@ pub fn render(
     templates: &Templates,
     tree: &mut OutputTree,
 ) -> Result<(), TemplateError> {
-    let (sheets, findings) = (report.sheets, report.findings);
+    let findings = report.findings;
     let providers: Vec<Provider> = graph.spec.providers.keys().copied().collect();
     let components: Vec<Value> = graph
         .ordered()
@@ -94,25 +93,11 @@ pub fn render(
         })
         .collect();
 
-    let mut by_env: BTreeMap<&str, Vec<&CostSheet>> = BTreeMap::new();
-    for sheet in sheets {
-        by_env
-            .entry(sheet.environment.as_str())
-            .or_default()
-            .push(sheet);
-    }
-    let costs: Vec<Value> = by_env
+    let costs: Vec<Value> = report
+        .cost_tables
         .iter()
-        .map(|(env, env_sheets)| {
-            let as_of = env_sheets
-                .iter()
-                .map(|s| (s.provider.clone(), s.as_of.clone()))
-                .collect();
-            let table = crate::cost::render::comparison_markdown(
-                &crate::cost::render::compare(env_sheets.iter().copied()),
-                &as_of,
-            )
-            .replacen(
+        .map(|(env, table)| {
+            let table = table.replacen(
                 "# Monthly cost, side by side",
                 "### Monthly cost, side by side",
                 1,

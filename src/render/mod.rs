@@ -136,8 +136,13 @@ impl Templates {
 
     /// Renders one template with a JSON context.
     pub fn render(&self, name: &str, context: &Value) -> Result<String, TemplateError> {
-        let context = Context::from_serialize(context).map_err(|e| self.error(name, &e))?;
-        self.render_context(name, &context)
+        self.render_context(name, &self.context(name, context)?)
+    }
+
+    /// A JSON context converted for `name` once, to render it (or a clone with more keys)
+    /// with [`Self::render_context`].
+    pub fn context(&self, name: &str, context: &Value) -> Result<Context, TemplateError> {
+        Context::from_serialize(context).map_err(|e| self.error(name, &e))
     }
 
     /// Renders one template with a prepared Tera context (its values share their data, so

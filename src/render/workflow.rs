@@ -161,12 +161,7 @@ pub fn render_provider(
 
     // The base (with every health check) is converted to Tera values once; both scripts
     // share it.
-    let mut shared = tera::Context::new();
-    if let Value::Object(map) = &base {
-        for (key, value) in map {
-            shared.insert_value(key.clone(), tera::Value::from_serializable(value));
-        }
-    }
+    let shared = templates.context("scripts/deploy.sh.tera", &base)?;
     for (action, stages) in [("deploy", deploy_stages), ("destroy", destroy_stages)] {
         let stages: Vec<Value> = stages
             .into_iter()
