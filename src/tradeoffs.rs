@@ -5,8 +5,12 @@
 //! a stream on streaming throughput; every component on operational simplicity and ecosystem
 //! integration). A provider's score is the mean of its services' scores weighted by their
 //! monthly cost in the production-scale environment (plus $1, so free services still count):
-//! the services that carry the bill carry the score. Cost at scale compares the totals of that
-//! environment: the cheapest provider scores 5, the others 5 x cheapest / theirs.
+//! the services that carry the bill carry the score. A service with an item not priced weighs
+//! at least the mean of what the clouds that price it fully charge for the same component.
+//! Cost at scale compares the totals of that environment: the cheapest provider scores 5, the
+//! others 5 x cheapest / theirs. A total with items not priced is a lower bound: it is compared
+//! with the cheapest fully priced total, scores 5 when below it and is never called the
+//! cheapest.
 //!
 //! The per-service scores and reasons are catalog data (`scores:` and `operations:` on each
 //! implementation), so a new service brings its own.
@@ -17,7 +21,7 @@ use schemars::JsonSchema;
 use serde::Serialize;
 
 use crate::catalog::{Deployment, Implementation, Operations, Provider, Status};
-use crate::cost::{CostSheet, UnpricedKind, render::money};
+use crate::cost::{CostSheet, render::money};
 
 /// Dimensions scored from per-service catalog scores.
 pub const SCORED: [&str; 4] = [
@@ -170,6 +174,52 @@ fn service_score(dimension: &str, implementation: &Implementation) -> Option<(u8
     }
 }
 
+/// Provider -> component -> the monthly cost that weights its scores. A component with an item
+/// not priced on a provider (no price data, or no public list price) weighs at least the mean of
+/// what the providers that price it fully charge for it: an unknown bill is not a small one.
+fn cost_weights<'a>(
+    sheets: &BTreeMap<&'a str, &'a CostSheet>,
+) -> BTreeMap<&'a str, BTreeMap<&'a str, f64>> {
+    let short = |sheet: &CostSheet, id: &str| {
+        sheet
+            .unpriced
+            .iter()
+            .any(|u| u.component == id && u.kind.leaves_total_short())
+    };
+    let mut complete: BTreeMap<&str, Vec<f64>> = BTreeMap::new();
+    for sheet in sheets.values() {
+        for component in &sheet.components {
+            if !short(sheet, &component.id) {
+                complete
+                    .entry(component.id.as_str())
+                    .or_default()
+                    .push(component.monthly);
+            }
+        }
+    }
+    sheets
+        .iter()
+        .map(|(provider, sheet)| {
+            let costs = sheet
+                .components
+                .iter()
+                .map(|c| {
+                    let mut weight = c.monthly;
+                    if short(sheet, &c.id)
+                        && let Some(known) = complete.get(c.id.as_str())
+                    {
+                        #[expect(clippy::cast_precision_loss, reason = "at most three providers")]
+                        let mean = known.iter().sum::<f64>() / known.len() as f64;
+                        weight = weight.max(mean);
+                    }
+                    (c.id.as_str(), weight)
+                })
+                .collect();
+            (*provider, costs)
+        })
+        .collect()
+}
+
 fn scored_dimension(
     id: &str,
     title: &str,
@@ -177,16 +227,9 @@ fn scored_dimension(
     sheets: &BTreeMap<&str, &CostSheet>,
 ) -> Dimension {
     let mut scores = BTreeMap::new();
+    let weights = cost_weights(sheets);
     for (provider, deployment) in deployments {
-        let costs: BTreeMap<&str, f64> = sheets
-            .get(provider.as_str())
-            .map(|s| {
-                s.components
-                    .iter()
-                    .map(|c| (c.id.as_str(), c.monthly))
-                    .collect()
-            })
-            .unwrap_or_default();
+        let costs = weights.get(provider.as_str());
         let mut drivers: Vec<Driver> = deployment
             .placements
             .iter()
@@ -197,7 +240,11 @@ fn scored_dimension(
                     service: p.implementation.service.clone(),
                     score,
                     weight: round2(
-                        costs.get(p.component.id.as_str()).copied().unwrap_or(0.0) + 1.0,
+                        costs
+                            .and_then(|c| c.get(p.component.id.as_str()))
+                            .copied()
+                            .unwrap_or(0.0)
+                            + 1.0,
                     ),
                     why,
                 })
@@ -294,14 +341,33 @@ fn cost_dimension(
         .keys()
         .filter_map(|p| sheets.get(p.as_str()).map(|s| (*p, *s)))
         .collect();
-    let cheapest = totals
+    // A total with items not priced is a lower bound; the reference is the cheapest fully
+    // priced total when there is one, so a lower bound below it scores 5 without claiming to
+    // be the cheapest.
+    let short = |sheet: &CostSheet| {
+        sheet
+            .unpriced
+            .iter()
+            .filter(|u| u.kind.leaves_total_short())
+            .count()
+    };
+    let complete_cheapest = totals
         .iter()
+        .filter(|(_, s)| short(s) == 0)
         .map(|(_, s)| s.total)
         .fold(f64::INFINITY, f64::min);
+    let cheapest = if complete_cheapest.is_finite() {
+        complete_cheapest
+    } else {
+        totals
+            .iter()
+            .map(|(_, s)| s.total)
+            .fold(f64::INFINITY, f64::min)
+    };
     let mut scores = BTreeMap::new();
     for (provider, sheet) in &totals {
         let ratio = if sheet.total > 0.0 {
-            cheapest / sheet.total
+            (cheapest / sheet.total).min(1.0)
         } else {
             1.0
         };
@@ -336,14 +402,25 @@ fn cost_dimension(
     let parts: Vec<String> = ordered
         .iter()
         .map(|(provider, sheet)| {
-            let mut text = format!("{} {}", provider.title(), money(sheet.total));
+            let missing = short(sheet);
+            let mut text = format!(
+                "{} {}{}",
+                provider.title(),
+                if missing > 0 { "at least " } else { "" },
+                money(sheet.total)
+            );
             if sheet.total > cheapest && cheapest > 0.0 {
                 text.push_str(&format!(
                     " (+{:.0}%)",
                     (sheet.total / cheapest - 1.0) * 100.0
                 ));
-            } else {
-                text.push_str(" (cheapest)");
+            } else if missing == 0 {
+                let below = totals.iter().any(|(_, other)| other.total < sheet.total);
+                text.push_str(if below {
+                    " (cheapest fully priced)"
+                } else {
+                    " (cheapest)"
+                });
             }
             if let Some(top) = sheet.components.iter().max_by(|a, b| {
                 a.monthly
@@ -356,11 +433,6 @@ fn cost_dimension(
                     money(top.monthly)
                 ));
             }
-            let missing = sheet
-                .unpriced
-                .iter()
-                .filter(|u| u.kind == UnpricedKind::Missing)
-                .count();
             if missing > 0 {
                 text.push_str(&format!(", {missing} item(s) not priced"));
             }

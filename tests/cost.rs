@@ -276,7 +276,7 @@ fn a_missing_usage_value_is_unpriced_not_zero() {
 }
 
 #[test]
-fn the_comparison_marks_the_cheapest_fully_priced_provider() {
+fn the_comparison_marks_the_cheapest_only_when_it_is_certain() {
     let mut a = sheets(SPEC, &PRICES.replace("replication traffic", "x")).remove(0);
     a.unpriced.clear();
     let mut b = a.clone();
@@ -284,13 +284,79 @@ fn the_comparison_marks_the_cheapest_fully_priced_provider() {
     b.total = a.total - 1.0;
     let comparison = render::compare(&[a.clone(), b.clone()]);
     assert_eq!(comparison.cheapest, "gcp");
+    // A secondary item (not derivable from a spec) leaves the total comparable.
     b.unpriced.push(cost::Unpriced {
-        kind: cost::UnpricedKind::Missing,
+        kind: cost::UnpricedKind::Secondary,
         component: "x".into(),
         item: "y".into(),
         reason: "z".into(),
     });
-    assert_eq!(render::compare(&[a, b]).cheapest, "aws");
+    assert_eq!(render::compare(&[a.clone(), b.clone()]).cheapest, "gcp");
+    for kind in [cost::UnpricedKind::Missing, cost::UnpricedKind::Unlisted] {
+        let mut partial = b.clone();
+        partial.unpriced.push(cost::Unpriced {
+            kind,
+            component: "x".into(),
+            item: "y".into(),
+            reason: "z".into(),
+        });
+        // gcp's total is a lower bound below aws's: either could be cheaper.
+        let comparison = render::compare(&[a.clone(), partial.clone()]);
+        assert_eq!(comparison.cheapest, "", "{kind:?}");
+        let markdown = render::comparison_markdown(&comparison, &std::collections::BTreeMap::new());
+        assert!(
+            markdown.contains("No provider is marked cheapest"),
+            "{markdown}"
+        );
+        assert!(markdown.contains("+ not priced"), "{markdown}");
+        // A lower bound above aws's total: aws is certainly the cheapest.
+        partial.total = a.total + 1.0;
+        assert_eq!(
+            render::compare(&[a.clone(), partial]).cheapest,
+            "aws",
+            "{kind:?}"
+        );
+    }
+}
+
+#[test]
+fn an_unlisted_line_is_not_priced_and_shows_its_quantity() {
+    let prices = PRICES.replace(
+        "      - name: Requests\n        free: first million free in this test\n",
+        "      - name: Requests\n        free: first million free in this test\n      - name: Support seats\n        unit: seat-month\n        quantity: storage_gb / 10\n        unlisted: seats are quoted by sales\n",
+    );
+    assert_ne!(prices, PRICES);
+    let dev = sheets(SPEC, &prices)
+        .into_iter()
+        .find(|s| s.environment == "dev")
+        .expect("dev");
+    let bucket = dev
+        .components
+        .iter()
+        .find(|c| c.id == "bucket")
+        .expect("bucket");
+    assert!(bucket.lines.iter().all(|l| l.name != "Support seats"));
+    // The bucket's total is the priced lines only: max(50 GB x $0.01, $3 floor).
+    assert_money(bucket.monthly, 3.0);
+    let seats = dev
+        .unpriced
+        .iter()
+        .find(|u| u.item == "Support seats")
+        .expect("listed as not priced");
+    assert_eq!(seats.kind, cost::UnpricedKind::Unlisted);
+    assert_eq!(seats.component, "bucket");
+    assert_eq!(
+        seats.reason,
+        "no public list price (seats are quoted by sales); 5 seat-month, from storage_gb=50 (default (small))"
+    );
+    // A price on an unlisted line is a contradiction the loader rejects.
+    let with_price = prices.replace(
+        "        unlisted: seats are quoted by sales\n",
+        "        unlisted: seats are quoted by sales\n        price: { us-east-1: 1.0, eu-west-1: 1.0 }\n",
+    );
+    let report = catalog_with(&with_price).expect_err("price on an unlisted line");
+    let text = report.render(false);
+    assert!(text.contains("has no list price"), "{text}");
 }
 
 #[test]

@@ -90,7 +90,8 @@ pub fn load(override_dir: Option<&Path>) -> Result<Prices, Report> {
     Ok(prices)
 }
 
-/// Every formula parses and every line prices every listed region.
+/// Every formula parses and every line prices every listed region (an `unlisted` line prices
+/// none).
 fn check(prices: &Prices) -> Result<(), Report> {
     let mut problems = Vec::new();
     for (provider, file) in &prices.providers {
@@ -117,6 +118,15 @@ fn check(prices: &Prices) -> Result<(), Report> {
                         "{provider} {function} `{}`: discount rate {} is not between 0 and 1",
                         line.name, discount.rate
                     ));
+                }
+                if line.unlisted.is_some() {
+                    if !line.price.is_empty() {
+                        problems.push(format!(
+                            "{provider} {function} `{}`: an `unlisted` line has no list price, so it cannot have `price`",
+                            line.name
+                        ));
+                    }
+                    continue;
                 }
                 for region in &file.regions {
                     if !line.price.contains_key(region) {
@@ -223,6 +233,19 @@ pub enum UnpricedKind {
     Secondary,
     /// Should be priced, but data is missing.
     Missing,
+    /// Has no public list price (quoted by the provider's sales team); the reason gives the
+    /// quantity the spec implies.
+    Unlisted,
+}
+
+impl UnpricedKind {
+    /// The item is part of the service's bill, so the total is short of what the provider
+    /// charges and cannot be compared as if complete. Secondary items (not derivable from a
+    /// spec, or priced on another component) do not count.
+    #[must_use]
+    pub fn leaves_total_short(self) -> bool {
+        matches!(self, Self::Missing | Self::Unlisted)
+    }
 }
 
 /// The monthly cost of one deployment in one environment.
@@ -413,6 +436,15 @@ pub fn price(deployment: &Deployment<'_>, prices: &Prices, environment: &str) ->
                 prices,
                 region: &priced_region,
             };
+            if let Some(why) = &line.unlisted {
+                sheet.unpriced.push(Unpriced {
+                    component: component.id.clone(),
+                    item: line.name.clone(),
+                    reason: unlisted_reason(line, &context, why),
+                    kind: UnpricedKind::Unlisted,
+                });
+                continue;
+            }
             match price_line(line, &context) {
                 Ok(line_cost) => {
                     cost.monthly += line_cost.monthly;
@@ -615,8 +647,32 @@ impl LineContext<'_> {
     }
 }
 
-fn price_line(line: &Line, context: &LineContext<'_>) -> Result<CostLine, String> {
-    let (params, region) = (context.params, context.region);
+/// Why an unlisted line is not priced, with the quantity the spec implies and what drove it.
+fn unlisted_reason(line: &Line, context: &LineContext<'_>, why: &str) -> String {
+    match line_quantity(line, context) {
+        Ok((quantity, assumptions)) => {
+            let drivers: Vec<String> = assumptions
+                .iter()
+                .map(|a| format!("{}={} ({})", a.name, render::quantity(a.value), a.source))
+                .collect();
+            let drivers = if drivers.is_empty() {
+                String::new()
+            } else {
+                format!(", from {}", drivers.join(", "))
+            };
+            format!(
+                "no public list price ({why}); {} {}{drivers}",
+                render::quantity(quantity),
+                line.unit
+            )
+        }
+        Err(reason) => format!("no public list price ({why}); quantity unknown: {reason}"),
+    }
+}
+
+/// A line's billed quantity (after its free units) and the assumptions that drove it.
+fn line_quantity(line: &Line, context: &LineContext<'_>) -> Result<(f64, Vec<Assumption>), String> {
+    let params = context.params;
     let formula = line.quantity.as_deref().unwrap_or("0");
     let expr = formula::parse(formula)?;
     let mut assumptions: Vec<Assumption> = Vec::new();
@@ -651,6 +707,12 @@ fn price_line(line: &Line, context: &LineContext<'_>) -> Result<CostLine, String
         .eval(&mut resolve)
         .map_err(|name| format!("`{name}` is unknown (give it under `usage` in the spec)"))?;
     let quantity = (raw - line.free_units.unwrap_or(0.0)).max(0.0);
+    Ok((quantity, assumptions))
+}
+
+fn price_line(line: &Line, context: &LineContext<'_>) -> Result<CostLine, String> {
+    let region = context.region;
+    let (quantity, mut assumptions) = line_quantity(line, context)?;
     let unit_price = *line
         .price
         .get(region)

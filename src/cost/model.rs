@@ -68,6 +68,10 @@ pub struct Line {
     pub when: BTreeMap<String, Scalar>,
     /// This dimension costs nothing: why.
     pub free: Option<String>,
+    /// The provider publishes no list price for this dimension (it is quoted by its sales
+    /// team): why. The quantity is still computed and the line is listed as not priced, with
+    /// that quantity, instead of being given a price nobody can trace.
+    pub unlisted: Option<String>,
     /// Units free every month, subtracted before pricing.
     pub free_units: Option<f64>,
     /// Minimum monthly charge.

@@ -32,7 +32,7 @@ pub fn money(value: f64) -> String {
 }
 
 /// A quantity with at most 3 decimals, no trailing zeros.
-fn quantity(value: f64) -> String {
+pub(crate) fn quantity(value: f64) -> String {
     let text = format!("{value:.3}");
     let text = text.trim_end_matches('0').trim_end_matches('.');
     if text.is_empty() {
@@ -330,13 +330,13 @@ pub fn compare<'a>(sheets: impl IntoIterator<Item = &'a CostSheet>) -> Compariso
             sheet
                 .unpriced
                 .iter()
-                .filter(|u| u.kind == super::UnpricedKind::Missing)
+                .filter(|u| u.kind.leaves_total_short())
                 .count(),
         );
         let mut incomplete: Vec<String> = sheet
             .unpriced
             .iter()
-            .filter(|u| !u.component.is_empty() && u.kind == super::UnpricedKind::Missing)
+            .filter(|u| !u.component.is_empty() && u.kind.leaves_total_short())
             .map(|u| u.component.clone())
             .collect();
         incomplete.sort();
@@ -352,12 +352,15 @@ pub fn compare<'a>(sheets: impl IntoIterator<Item = &'a CostSheet>) -> Compariso
                 .insert(sheet.provider.clone(), component.monthly);
         }
     }
-    // Only fully priced totals can be compared.
+    // A total with items not priced is a lower bound. The cheapest is a fully priced total
+    // that is no higher than any other total, lower bounds included: only then is it certain.
+    let complete = |p: &str| comparison.unpriced.get(p).copied().unwrap_or(0) == 0;
     comparison.cheapest = comparison
         .totals
         .iter()
-        .filter(|(p, _)| comparison.unpriced.get(*p).copied().unwrap_or(0) == 0)
+        .filter(|(p, _)| complete(p))
         .min_by(|a, b| a.1.total_cmp(b.1))
+        .filter(|(_, best)| comparison.totals.values().all(|total| *best <= total))
         .map(|(p, _)| p.clone())
         .unwrap_or_default();
     comparison
@@ -433,7 +436,9 @@ pub fn comparison_markdown(comparison: &Comparison, as_of: &BTreeMap<String, Str
     }
     out.push('\n');
     if comparison.cheapest.is_empty() {
-        out.push_str("\nNo provider is marked cheapest: each has items that are not priced.\n");
+        out.push_str(
+            "\nNo provider is marked cheapest: a total with items not priced is only a lower bound, and no fully priced total is below every lower bound.\n",
+        );
     }
     let unpriced: Vec<String> = comparison
         .unpriced
@@ -444,7 +449,7 @@ pub fn comparison_markdown(comparison: &Comparison, as_of: &BTreeMap<String, Str
     if !unpriced.is_empty() {
         let _ = writeln!(
             out,
-            "\nItems that should be priced but lack data (not in the totals; see each provider's sheet): {}.",
+            "\nItems not in the totals (price data missing, or no public list price; see each provider's sheet): {}.",
             unpriced.join(", ")
         );
     }
