@@ -180,12 +180,7 @@ fn service_score(dimension: &str, implementation: &Implementation) -> Option<(u8
 fn cost_weights<'a>(
     sheets: &BTreeMap<&'a str, &'a CostSheet>,
 ) -> BTreeMap<&'a str, BTreeMap<&'a str, f64>> {
-    let short = |sheet: &CostSheet, id: &str| {
-        sheet
-            .unpriced
-            .iter()
-            .any(|u| u.component == id && u.kind.leaves_total_short())
-    };
+    let short = |sheet: &CostSheet, id: &str| sheet.short_items().any(|u| u.component == id);
     let mut complete: BTreeMap<&str, Vec<f64>> = BTreeMap::new();
     for sheet in sheets.values() {
         for component in &sheet.components {
@@ -344,13 +339,7 @@ fn cost_dimension(
     // A total with items not priced is a lower bound; the reference is the cheapest fully
     // priced total when there is one, so a lower bound below it scores 5 without claiming to
     // be the cheapest.
-    let short = |sheet: &CostSheet| {
-        sheet
-            .unpriced
-            .iter()
-            .filter(|u| u.kind.leaves_total_short())
-            .count()
-    };
+    let short = |sheet: &CostSheet| sheet.short_items().count();
     let complete_cheapest = totals
         .iter()
         .filter(|(_, s)| short(s) == 0)

@@ -68,6 +68,24 @@ fn sheets(spec_text: &str, prices: &str) -> Vec<cost::CostSheet> {
     archgen::cost_sheets_for(&sourced, &catalog, &GenerateOptions::default()).expect("prices")
 }
 
+/// The `dev` sheet of `spec_text` priced with `prices`.
+fn dev_sheet(spec_text: &str, prices: &str) -> cost::CostSheet {
+    sheets(spec_text, prices)
+        .into_iter()
+        .find(|s| s.environment == "dev")
+        .expect("dev")
+}
+
+/// An item not priced, of `kind`.
+fn not_priced(kind: cost::UnpricedKind) -> cost::Unpriced {
+    cost::Unpriced {
+        kind,
+        component: "x".into(),
+        item: "y".into(),
+        reason: "z".into(),
+    }
+}
+
 /// Equal to the cent.
 fn assert_money(actual: f64, expected: f64) {
     assert!((actual - expected).abs() < 0.005, "{actual} != {expected}");
@@ -264,10 +282,7 @@ fn a_missing_usage_value_is_unpriced_not_zero() {
         "quantity: storage_gb\n        min_monthly: 3",
         "quantity: lookups_per_second * 2\n        min_monthly: 3",
     );
-    let dev = sheets(SPEC, &prices)
-        .into_iter()
-        .find(|s| s.environment == "dev")
-        .expect("dev");
+    let dev = dev_sheet(SPEC, &prices);
     assert!(
         dev.unpriced
             .iter()
@@ -285,21 +300,11 @@ fn the_comparison_marks_the_cheapest_only_when_it_is_certain() {
     let comparison = render::compare(&[a.clone(), b.clone()]);
     assert_eq!(comparison.cheapest, "gcp");
     // A secondary item (not derivable from a spec) leaves the total comparable.
-    b.unpriced.push(cost::Unpriced {
-        kind: cost::UnpricedKind::Secondary,
-        component: "x".into(),
-        item: "y".into(),
-        reason: "z".into(),
-    });
+    b.unpriced.push(not_priced(cost::UnpricedKind::Secondary));
     assert_eq!(render::compare(&[a.clone(), b.clone()]).cheapest, "gcp");
     for kind in [cost::UnpricedKind::Missing, cost::UnpricedKind::Unlisted] {
         let mut partial = b.clone();
-        partial.unpriced.push(cost::Unpriced {
-            kind,
-            component: "x".into(),
-            item: "y".into(),
-            reason: "z".into(),
-        });
+        partial.unpriced.push(not_priced(kind));
         // gcp's total is a lower bound below aws's: either could be cheaper.
         let comparison = render::compare(&[a.clone(), partial.clone()]);
         assert_eq!(comparison.cheapest, "", "{kind:?}");
@@ -326,10 +331,7 @@ fn an_unlisted_line_is_not_priced_and_shows_its_quantity() {
         "      - name: Requests\n        free: first million free in this test\n      - name: Support seats\n        unit: seat-month\n        quantity: storage_gb / 10\n        unlisted: seats are quoted by sales\n",
     );
     assert_ne!(prices, PRICES);
-    let dev = sheets(SPEC, &prices)
-        .into_iter()
-        .find(|s| s.environment == "dev")
-        .expect("dev");
+    let dev = dev_sheet(SPEC, &prices);
     let bucket = dev
         .components
         .iter()

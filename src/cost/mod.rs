@@ -277,6 +277,14 @@ pub struct CostSheet {
     pub unpriced: Vec<Unpriced>,
 }
 
+impl CostSheet {
+    /// The items not priced that leave the total short of the bill (see
+    /// [`UnpricedKind::leaves_total_short`]).
+    pub fn short_items(&self) -> impl Iterator<Item = &Unpriced> {
+        self.unpriced.iter().filter(|u| u.kind.leaves_total_short())
+    }
+}
+
 /// Prices one deployment in one environment.
 pub fn price(deployment: &Deployment<'_>, prices: &Prices, environment: &str) -> CostSheet {
     let provider = deployment.provider;

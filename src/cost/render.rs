@@ -325,18 +325,12 @@ pub fn compare<'a>(sheets: impl IntoIterator<Item = &'a CostSheet>) -> Compariso
         comparison
             .totals
             .insert(sheet.provider.clone(), sheet.total);
-        comparison.unpriced.insert(
-            sheet.provider.clone(),
-            sheet
-                .unpriced
-                .iter()
-                .filter(|u| u.kind.leaves_total_short())
-                .count(),
-        );
-        let mut incomplete: Vec<String> = sheet
+        comparison
             .unpriced
-            .iter()
-            .filter(|u| !u.component.is_empty() && u.kind.leaves_total_short())
+            .insert(sheet.provider.clone(), sheet.short_items().count());
+        let mut incomplete: Vec<String> = sheet
+            .short_items()
+            .filter(|u| !u.component.is_empty())
             .map(|u| u.component.clone())
             .collect();
         incomplete.sort();
