@@ -265,8 +265,6 @@ pub fn generate_with(
     let (graph, mut warnings) = prepare(sourced, catalog, options)?;
     let source = graph.spec.source.clone();
     let mut tree = OutputTree::new();
-    render::diagrams::render_neutral(&graph, catalog, templates, &mut tree)
-        .map_err(Failure::Template)?;
     let providers: Vec<Provider> = graph.spec.providers.keys().copied().collect();
     let total = providers.len() + 1;
     let mut deployments = BTreeMap::new();
@@ -276,6 +274,11 @@ pub fn generate_with(
     // sequential run.
     std::thread::scope(|scope| -> Result<(), Failure> {
         let graph = &graph;
+        // The provider-neutral diagrams need only the graph: they render beside the providers.
+        let neutral = scope.spawn(move || {
+            let mut tree = OutputTree::new();
+            render::diagrams::render_neutral(graph, catalog, templates, &mut tree).map(|()| tree)
+        });
         let handles: Vec<_> = providers
             .iter()
             .map(|&provider| {
@@ -289,6 +292,10 @@ pub fn generate_with(
                 })
             })
             .collect();
+        tree = neutral
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            .map_err(Failure::Template)?;
         for (index, (provider, handle)) in providers.iter().zip(handles).enumerate() {
             progress(Step {
                 index,
@@ -320,10 +327,11 @@ pub fn generate_with(
         findings: &findings,
         tradeoffs: &tradeoffs,
     };
-    // The deployments are not needed past this point; freeing them (every placement's
-    // parameters, exports and addresses) overlaps the report's rendering.
+    // The deployments and cost sheets are not needed past this point; freeing them (every
+    // placement's parameters, exports and addresses, every priced line) overlaps the report's
+    // rendering.
     std::thread::scope(|scope| {
-        scope.spawn(move || drop(deployments));
+        scope.spawn(move || drop((deployments, sheets)));
         render::architecture::render(&graph, catalog, &report, templates, &mut tree)
     })
     .map_err(Failure::Template)?;

@@ -15,7 +15,7 @@
 //! The per-service scores and reasons are catalog data (`scores:` and `operations:` on each
 //! implementation), so a new service brings its own.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use schemars::JsonSchema;
 use serde::Serialize;
@@ -106,13 +106,14 @@ pub fn analyze(
         (OPERATIONAL_SIMPLICITY, "Operational simplicity"),
         (ECOSYSTEM_INTEGRATION, "Ecosystem integration"),
     ];
+    let weights = cost_weights(&scale_sheets);
     let dimensions = titles
         .iter()
         .map(|(id, title)| {
             if *id == COST_AT_SCALE {
                 cost_dimension(&environment, deployments, &scale_sheets)
             } else {
-                scored_dimension(id, title, deployments, &scale_sheets)
+                scored_dimension(id, title, deployments, &weights)
             }
         })
         .collect();
@@ -180,11 +181,20 @@ fn service_score(dimension: &str, implementation: &Implementation) -> Option<(u8
 fn cost_weights<'a>(
     sheets: &BTreeMap<&'a str, &'a CostSheet>,
 ) -> BTreeMap<&'a str, BTreeMap<&'a str, f64>> {
-    let short = |sheet: &CostSheet, id: &str| sheet.short_items().any(|u| u.component == id);
+    // Per sheet, the components with items that leave its total short (a set: a scan of the
+    // items per component grew with the square of the spec).
+    let short: BTreeMap<&str, BTreeSet<&str>> = sheets
+        .iter()
+        .map(|(provider, sheet)| {
+            let ids = sheet.short_items().map(|u| u.component.as_str()).collect();
+            (*provider, ids)
+        })
+        .collect();
+    let is_short = |provider: &str, id: &str| short.get(provider).is_some_and(|s| s.contains(id));
     let mut complete: BTreeMap<&str, Vec<f64>> = BTreeMap::new();
-    for sheet in sheets.values() {
+    for (provider, sheet) in sheets {
         for component in &sheet.components {
-            if !short(sheet, &component.id) {
+            if !is_short(provider, &component.id) {
                 complete
                     .entry(component.id.as_str())
                     .or_default()
@@ -200,7 +210,7 @@ fn cost_weights<'a>(
                 .iter()
                 .map(|c| {
                     let mut weight = c.monthly;
-                    if short(sheet, &c.id)
+                    if is_short(provider, &c.id)
                         && let Some(known) = complete.get(c.id.as_str())
                     {
                         #[expect(clippy::cast_precision_loss, reason = "at most three providers")]
@@ -219,10 +229,9 @@ fn scored_dimension(
     id: &str,
     title: &str,
     deployments: &BTreeMap<Provider, Deployment<'_>>,
-    sheets: &BTreeMap<&str, &CostSheet>,
+    weights: &BTreeMap<&str, BTreeMap<&str, f64>>,
 ) -> Dimension {
     let mut scores = BTreeMap::new();
-    let weights = cost_weights(sheets);
     for (provider, deployment) in deployments {
         let costs = weights.get(provider.as_str());
         let mut drivers: Vec<Driver> = deployment

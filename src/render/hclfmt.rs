@@ -6,7 +6,7 @@
 
 /// Formats HCL text; the result ends with exactly one newline.
 pub fn format(input: &str) -> String {
-    let mut lines: Vec<Line> = Vec::new();
+    let mut lines: Vec<Line<'_>> = Vec::new();
     // hclwrite's indent stack: each line that opens brackets pushes its net count; closing
     // lines pop whole entries, so `jsonencode({` indents its body one level, not two.
     let mut indents: Vec<i64> = Vec::new();
@@ -17,7 +17,7 @@ pub fn format(input: &str) -> String {
         if text.is_empty() && !continuing_string {
             lines.push(Line {
                 indent: indent_of(&indents),
-                text: String::new(),
+                text: "",
                 delta: 0,
                 in_string: false,
             });
@@ -51,11 +51,7 @@ pub fn format(input: &str) -> String {
         };
         lines.push(Line {
             indent: if continuing_string { -1 } else { indent },
-            text: if continuing_string {
-                raw.to_string()
-            } else {
-                text.to_string()
-            },
+            text: if continuing_string { raw } else { text },
             delta: net,
             in_string: continuing_string,
         });
@@ -96,20 +92,21 @@ fn indent_of(indents: &[i64]) -> i64 {
     i64::try_from(indents.len()).unwrap_or(0)
 }
 
+/// One line of the input, trimmed (borrowed: a large spec formats a few hundred thousand).
 #[derive(Debug)]
-struct Line {
+struct Line<'a> {
     indent: i64,
-    text: String,
+    text: &'a str,
     delta: i64,
     in_string: bool,
 }
 
 /// `key = value` on one line with balanced brackets: its key and value.
-fn attribute_key(line: &Line) -> Option<(&str, &str)> {
+fn attribute_key<'a>(line: &Line<'a>) -> Option<(&'a str, &'a str)> {
     if line.delta != 0 || line.in_string || line.text.is_empty() {
         return None;
     }
-    let text = line.text.as_str();
+    let text = line.text;
     let key_end = if let Some(rest) = text.strip_prefix('"') {
         rest.find('"')? + 2
     } else {
@@ -134,13 +131,13 @@ fn attribute_key(line: &Line) -> Option<(&str, &str)> {
     Some((key, value.trim()))
 }
 
-fn push_line(out: &mut String, line: &Line, width: Option<usize>) {
+fn push_line(out: &mut String, line: &Line<'_>, width: Option<usize>) {
     if line.text.is_empty() {
         out.push('\n');
         return;
     }
     if line.in_string {
-        out.push_str(&line.text);
+        out.push_str(line.text);
         out.push('\n');
         return;
     }
@@ -156,14 +153,14 @@ fn push_line(out: &mut String, line: &Line, width: Option<usize>) {
             out.push_str(" = ");
             out.push_str(value);
         }
-        _ => out.push_str(&line.text),
+        _ => out.push_str(line.text),
     }
     out.push('\n');
 }
 
 /// No leading, trailing or repeated blank lines; none right inside brackets.
-fn drop_blank_lines(lines: Vec<Line>) -> Vec<Line> {
-    let mut kept: Vec<Line> = Vec::with_capacity(lines.len());
+fn drop_blank_lines(lines: Vec<Line<'_>>) -> Vec<Line<'_>> {
+    let mut kept: Vec<Line<'_>> = Vec::with_capacity(lines.len());
     for line in lines {
         if line.text.is_empty() && !line.in_string {
             let after_opener = kept
@@ -253,20 +250,24 @@ impl Scanner {
         self.stack.last().copied().unwrap_or(false)
     }
 
+    /// Scans one line byte by byte: every byte that matters is ASCII, and no byte of a
+    /// multi-byte UTF-8 character is.
     fn scan(&mut self, text: &str) -> Scan {
         let mut scan = Scan::default();
-        let mut chars = text.chars().peekable();
-        while let Some(c) = chars.next() {
+        let bytes = text.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            let c = bytes[i];
+            let next = bytes.get(i + 1).copied();
+            i += 1;
             if self.in_string() {
                 match c {
-                    '\\' => {
-                        chars.next();
-                    }
-                    '"' => {
+                    b'\\' => i += 1,
+                    b'"' => {
                         self.stack.pop();
                     }
-                    '$' | '%' if chars.peek() == Some(&'{') => {
-                        chars.next();
+                    b'$' | b'%' if next == Some(b'{') => {
+                        i += 1;
                         self.stack.push(false);
                         self.braces.push(0);
                     }
@@ -276,13 +277,11 @@ impl Scanner {
             }
             let in_interpolation = !self.stack.is_empty();
             match c {
-                '"' => {
-                    self.stack.push(true);
-                }
-                '#' if !in_interpolation => break,
-                '/' if !in_interpolation && chars.peek() == Some(&'/') => break,
-                '{' | '[' | '(' => {
-                    if in_interpolation && c == '{' {
+                b'"' => self.stack.push(true),
+                b'#' if !in_interpolation => break,
+                b'/' if !in_interpolation && next == Some(b'/') => break,
+                b'{' | b'[' | b'(' => {
+                    if in_interpolation && c == b'{' {
                         if let Some(b) = self.braces.last_mut() {
                             *b += 1;
                         }
@@ -290,8 +289,8 @@ impl Scanner {
                         scan.opens += 1;
                     }
                 }
-                '}' | ']' | ')' => {
-                    if in_interpolation && c == '}' {
+                b'}' | b']' | b')' => {
+                    if in_interpolation && c == b'}' {
                         if self.braces.last().copied().unwrap_or(0) == 0 {
                             self.braces.pop();
                             self.stack.pop();
