@@ -238,7 +238,7 @@ fn scored_dimension(
             .placements
             .iter()
             .filter_map(|p| {
-                let (score, why) = service_score(id, &p.implementation)?;
+                let (score, why) = service_score(id, p.implementation)?;
                 Some(Driver {
                     component: p.component.id.clone(),
                     service: p.implementation.service.clone(),

@@ -16,13 +16,15 @@ use crate::spec::{ComponentSpec, ProviderTarget};
 
 /// One component placed on one provider.
 #[derive(Debug, Clone)]
-pub struct Placement {
+/// The spec's component and the catalog's entries are borrowed: cloning them per placement was
+/// most of a large spec's resolve.
+pub struct Placement<'a> {
     /// The component as specified.
-    pub component: ComponentSpec,
+    pub component: &'a ComponentSpec,
     /// Its function's metadata.
-    pub meta: FunctionMeta,
+    pub meta: &'a FunctionMeta,
     /// The provider's implementation.
-    pub implementation: Implementation,
+    pub implementation: &'a Implementation,
     /// Terraform label (= id).
     pub name: String,
     /// Id with `-` for `_`.
@@ -47,7 +49,7 @@ pub struct Deployment<'a> {
     /// The graph (and through it the spec).
     pub graph: &'a ServiceGraph,
     /// Components in deploy order.
-    pub placements: Vec<Placement>,
+    pub placements: Vec<Placement<'a>>,
     /// Provider-specific Terraform variables from the catalog.
     pub variables: BTreeMap<String, super::model::VariableDef>,
     /// Warnings (fallback services).
@@ -58,19 +60,19 @@ pub struct Deployment<'a> {
     pub attached: Positions,
 }
 
-impl Deployment<'_> {
+impl<'a> Deployment<'a> {
     /// The index in `placements` of component `id`.
     pub fn position(&self, id: &str) -> Option<usize> {
         self.by_id.positions(id).first().copied()
     }
 
     /// The placement of component `id`.
-    pub fn placement(&self, id: &str) -> Option<&Placement> {
+    pub fn placement(&self, id: &str) -> Option<&Placement<'a>> {
         self.by_id.get(id, &self.placements).next()
     }
 
     /// The placements attached to `id`, in deploy order.
-    pub fn children(&self, id: &str) -> impl Iterator<Item = &Placement> {
+    pub fn children(&self, id: &str) -> impl Iterator<Item = &Placement<'a>> {
         self.attached.get(id, &self.placements)
     }
 }
@@ -78,7 +80,7 @@ impl Deployment<'_> {
 /// Maps every component onto `provider`.
 pub fn resolve<'a>(
     graph: &'a ServiceGraph,
-    catalog: &Catalog,
+    catalog: &'a Catalog,
     provider: Provider,
 ) -> Result<Deployment<'a>, Report> {
     let spec = &graph.spec;
@@ -193,9 +195,9 @@ pub fn resolve<'a>(
             slug: name.replace('_', "-"),
             compact: name.chars().filter(char::is_ascii_alphanumeric).collect(),
             name,
-            component: component.clone(),
-            meta: meta.clone(),
-            implementation: implementation.clone(),
+            component,
+            meta,
+            implementation,
             params,
             tiers,
             exports,

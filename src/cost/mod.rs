@@ -507,7 +507,7 @@ pub fn price(deployment: &Deployment<'_>, prices: &Prices, environment: &str) ->
 /// component when it connects to none of them.
 fn covering(
     deployment: &Deployment<'_>,
-    placement: &Placement,
+    placement: &Placement<'_>,
     cover: &model::CoveredBy,
 ) -> Option<String> {
     let spec = &deployment.graph.spec;
@@ -547,7 +547,7 @@ fn covering(
 
 /// Why a `needs_association` line is free: the component's service is generated unassociated
 /// with the component it is attached to.
-fn unassociated(deployment: &Deployment<'_>, placement: &Placement) -> Option<String> {
+fn unassociated(deployment: &Deployment<'_>, placement: &Placement<'_>) -> Option<String> {
     let spec = &deployment.graph.spec;
     let parent = placement.component.attached_to.as_deref()?;
     let parent_function = spec.component(parent)?.function.as_str();

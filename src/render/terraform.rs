@@ -54,27 +54,47 @@ fn hcl_type(value: &Scalar) -> &'static str {
     }
 }
 
-/// The link view of a placement that other templates see (with its children, shallowly).
-fn link(deployment: &Deployment<'_>, placement: &Placement, protocol: &str, label: &str) -> Value {
-    let children: Vec<Value> = deployment
+/// A map of strings as a Tera value.
+fn text_map(map: &BTreeMap<String, String>) -> tera::Value {
+    map.iter()
+        .map(|(k, v)| (k.clone(), tera::Value::from(v.as_str())))
+        .collect::<BTreeMap<_, _>>()
+        .into()
+}
+
+/// The link view of a placement that other templates see (with its children, shallowly),
+/// built as Tera values directly: converting a JSON value per placement was most of the
+/// shared context's cost.
+fn link(deployment: &Deployment<'_>, placement: &Placement<'_>) -> tera::Value {
+    let text = |s: &str| tera::Value::from(s);
+    let children: Vec<tera::Value> = deployment
         .children(&placement.component.id)
-        .map(|p| json!({"name": p.name, "slug": p.slug, "function": p.component.function, "exports": p.exports}))
+        .map(|p| {
+            BTreeMap::from([
+                ("name", text(&p.name)),
+                ("slug", text(&p.slug)),
+                ("function", text(&p.component.function)),
+                ("exports", text_map(&p.exports)),
+            ])
+            .into()
+        })
         .collect();
-    json!({
-        "id": placement.component.id,
-        "name": placement.name,
-        "slug": placement.slug,
-        "compact": placement.compact,
-        "function": placement.component.function,
-        "tier": placement.component.tier,
-        "stage": placement.meta.stage,
-        "service": placement.implementation.service,
-        "label_hcl": hcl_str(&placement.component.label),
-        "connection_label_hcl": hcl_str(label),
-        "protocol": protocol,
-        "exports": placement.exports,
-        "children": children,
-    })
+    BTreeMap::from([
+        ("id", text(&placement.component.id)),
+        ("name", text(&placement.name)),
+        ("slug", text(&placement.slug)),
+        ("compact", text(&placement.compact)),
+        ("function", text(&placement.component.function)),
+        ("tier", text(&placement.component.tier)),
+        ("stage", text(&placement.meta.stage)),
+        ("service", text(&placement.implementation.service)),
+        ("label_hcl", hcl_str(&placement.component.label).into()),
+        ("connection_label_hcl", hcl_str("").into()),
+        ("protocol", text("")),
+        ("exports", text_map(&placement.exports)),
+        ("children", children.into()),
+    ])
+    .into()
 }
 
 /// The context every Terraform template gets.
@@ -87,11 +107,6 @@ fn base_context(deployment: &Deployment<'_>) -> Value {
         .collect();
     functions.sort_unstable();
     functions.dedup();
-    let components: Vec<Value> = deployment
-        .placements
-        .iter()
-        .map(|p| link(deployment, p, "", ""))
-        .collect();
     json!({
         "spec": {
             "name": spec.name,
@@ -106,7 +121,6 @@ fn base_context(deployment: &Deployment<'_>) -> Value {
             "project": deployment.target.project,
         },
         "environments": spec.environments.keys().collect::<Vec<_>>(),
-        "components": components,
         "functions_used": functions,
     })
 }
@@ -126,25 +140,24 @@ struct Shared {
 
 fn shared_context(deployment: &Deployment<'_>, base: &Value) -> Shared {
     let mut context = tera::Context::new();
-    let mut by_function: BTreeMap<String, Vec<tera::Value>> = BTreeMap::new();
-    let mut links = Vec::new();
     if let Value::Object(map) = base {
         for (key, value) in map {
-            let value = tera::Value::from_serializable(value);
-            if key == "components"
-                && let Some(all) = value.as_array()
-            {
-                for (placement, link) in deployment.placements.iter().zip(all) {
-                    by_function
-                        .entry(placement.component.function.clone())
-                        .or_default()
-                        .push(link.clone());
-                }
-                links = all.to_vec();
-            }
-            context.insert_value(key.clone(), value);
+            context.insert_value(key.clone(), tera::Value::from_serializable(value));
         }
     }
+    let links: Vec<tera::Value> = deployment
+        .placements
+        .iter()
+        .map(|p| link(deployment, p))
+        .collect();
+    let mut by_function: BTreeMap<String, Vec<tera::Value>> = BTreeMap::new();
+    for (placement, link) in deployment.placements.iter().zip(&links) {
+        by_function
+            .entry(placement.component.function.clone())
+            .or_default()
+            .push(link.clone());
+    }
+    context.insert_value("components", tera::Value::from(links.clone()));
     context.insert_value("by_function", tera::Value::from(by_function));
     Shared { context, links }
 }
@@ -161,7 +174,7 @@ fn connection_link(link: &tera::Value, protocol: &str, label: &str) -> tera::Val
 /// directly (converting a JSON value per component was a tenth of a large spec's render).
 fn component_context(
     deployment: &Deployment<'_>,
-    placement: &Placement,
+    placement: &Placement<'_>,
     shared: &Shared,
 ) -> tera::Context {
     let spec = &deployment.graph.spec;
@@ -217,10 +230,7 @@ fn component_context(
             "usage",
             tera::Value::from_serializable(&placement.component.usage),
         ),
-        (
-            "exports",
-            tera::Value::from_serializable(&placement.exports),
-        ),
+        ("exports", text_map(&placement.exports)),
         ("parent", parent),
         ("children", children.into()),
         ("outgoing", outgoing.into()),

@@ -21,7 +21,7 @@ struct Stage<'a> {
     name: String,
     /// Foundation resource addresses (the network stage only).
     foundation: Vec<String>,
-    components: Vec<&'a Placement>,
+    components: Vec<&'a Placement<'a>>,
 }
 
 /// The stages in deploy order: network (with the foundation), security, data, compute, edge,
@@ -52,7 +52,7 @@ fn stages<'a>(deployment: &'a Deployment<'_>, layout: &TerraformLayout) -> Vec<S
 }
 
 /// Output name of every export of a placement that is written to `outputs.tf`.
-fn outputs(placement: &Placement) -> BTreeMap<String, String> {
+fn outputs(placement: &Placement<'_>) -> BTreeMap<String, String> {
     placement
         .implementation
         .exports
@@ -62,7 +62,9 @@ fn outputs(placement: &Placement) -> BTreeMap<String, String> {
         .collect()
 }
 
-fn component_json(placement: &Placement, layout: &TerraformLayout) -> Value {
+/// A component as the script templates see it, built as Tera values (one per component per
+/// stage list and health check: converting JSON for each was a tenth of this render).
+fn component_value(placement: &Placement<'_>, layout: &TerraformLayout) -> tera::Value {
     // Spec / catalog text with `$` or a backtick: single-quoted on purpose (shellcheck SC2016).
     let literal = [
         &placement.component.label,
@@ -70,15 +72,25 @@ fn component_json(placement: &Placement, layout: &TerraformLayout) -> Value {
     ]
     .iter()
     .any(|text| text.contains(['$', '`']));
-    json!({
-        "name": placement.name,
-        "label": placement.component.label,
-        "function": placement.component.function,
-        "service": placement.implementation.service,
-        "stage": placement.meta.stage,
-        "literal": literal,
-        "addresses": layout.components.get(&placement.component.id).cloned().unwrap_or_default(),
-    })
+    let text = |s: &str| tera::Value::from(s);
+    BTreeMap::from([
+        ("name", text(&placement.name)),
+        ("label", text(&placement.component.label)),
+        ("function", text(&placement.component.function)),
+        ("service", text(&placement.implementation.service)),
+        ("stage", text(&placement.meta.stage)),
+        ("literal", literal.into()),
+        (
+            "addresses",
+            layout
+                .components
+                .get(&placement.component.id)
+                .cloned()
+                .unwrap_or_default()
+                .into(),
+        ),
+    ])
+    .into()
 }
 
 fn provider_json(deployment: &Deployment<'_>) -> Value {
@@ -106,27 +118,35 @@ pub fn render_provider(
         "environments": spec.environments.keys().collect::<Vec<_>>(),
     });
 
-    // Health checks: one template per function, used when it exists.
-    let mut health = Vec::new();
+    // Health checks: one template per function, used when it exists. The base is converted
+    // to Tera values once; each check adds its component.
+    let base_context = templates.context("scripts/deploy.sh.tera", &base)?;
+    let mut health: Vec<tera::Value> = Vec::new();
     for placement in &deployment.placements {
         let name = format!(
             "scripts/{provider}/health/{}.sh.tera",
             placement.component.function
         );
         let text = if templates.contains(&name) {
-            let mut context = base.clone();
-            context["c"] = component_json(placement, layout);
-            context["outputs"] = json!(outputs(placement));
-            templates.render(&name, &context)?.trim().to_string()
+            let mut context = base_context.clone();
+            context.insert_value("c", component_value(placement, layout));
+            context.insert_value("outputs", tera::Value::from(outputs(placement)));
+            templates
+                .render_context(&name, &context)?
+                .trim()
+                .to_string()
         } else {
             String::new()
         };
-        health.push(json!({
-            "name": placement.name,
-            "label": placement.component.label,
-            "function": placement.component.function,
-            "text": text,
-        }));
+        health.push(
+            BTreeMap::from([
+                ("name", tera::Value::from(placement.name.as_str())),
+                ("label", placement.component.label.as_str().into()),
+                ("function", placement.component.function.as_str().into()),
+                ("text", text.into()),
+            ])
+            .into(),
+        );
     }
     base["provider_sh"] = Value::String(
         templates
@@ -134,42 +154,46 @@ pub fn render_provider(
             .trim()
             .to_string(),
     );
-    base["health"] = Value::Array(health);
 
-    let stages = stages(deployment, layout);
-    let stage_json = |stage: &Stage<'_>| {
-        let mut targets = stage.foundation.clone();
-        for placement in &stage.components {
-            targets.extend(
-                layout
+    // Stages with something to apply, each converted once; destroy takes them in reverse.
+    let deploy_stages: Vec<tera::Value> = stages(deployment, layout)
+        .iter()
+        .filter_map(|stage| {
+            let mut targets = stage.foundation.clone();
+            for placement in &stage.components {
+                targets.extend(
+                    layout
+                        .components
+                        .get(&placement.component.id)
+                        .into_iter()
+                        .flatten()
+                        .cloned(),
+                );
+            }
+            (!targets.is_empty()).then(|| {
+                let components: Vec<tera::Value> = stage
                     .components
-                    .get(&placement.component.id)
-                    .into_iter()
-                    .flatten()
-                    .cloned(),
-            );
-        }
-        json!({
-            "name": stage.name,
-            "foundation": stage.foundation,
-            "components": stage.components.iter().map(|p| component_json(p, layout)).collect::<Vec<_>>(),
-            "targets": targets,
+                    .iter()
+                    .map(|p| component_value(p, layout))
+                    .collect();
+                BTreeMap::from([
+                    ("name", tera::Value::from(stage.name.as_str())),
+                    ("foundation", stage.foundation.clone().into()),
+                    ("components", components.into()),
+                    ("targets", targets.into()),
+                ])
+                .into()
+            })
         })
-    };
-    let deploy_stages: Vec<Value> = stages.iter().map(stage_json).collect();
-    let destroy_stages: Vec<Value> = deploy_stages.iter().rev().cloned().collect();
+        .collect();
+    let destroy_stages: Vec<tera::Value> = deploy_stages.iter().rev().cloned().collect();
 
-    // The base (with every health check) is converted to Tera values once; both scripts
-    // share it.
-    let shared = templates.context("scripts/deploy.sh.tera", &base)?;
+    let mut shared = templates.context("scripts/deploy.sh.tera", &base)?;
+    shared.insert_value("health", tera::Value::from(health));
     for (action, stages) in [("deploy", deploy_stages), ("destroy", destroy_stages)] {
-        let stages: Vec<Value> = stages
-            .into_iter()
-            .filter(|s| s["targets"].as_array().is_some_and(|t| !t.is_empty()))
-            .collect();
         let mut context = shared.clone();
         context.insert_value("action", tera::Value::from(action));
-        context.insert_value("stages", tera::Value::from_serializable(&stages));
+        context.insert_value("stages", tera::Value::from(stages));
         let text = templates.render_context(&format!("scripts/{action}.sh.tera"), &context)?;
         tree.insert(format!("{provider}/scripts/{action}.sh"), text);
     }
