@@ -179,3 +179,42 @@ fn hand_written_cases() {
         assert!(!certainly_valid(text), "settled {text:?}");
     }
 }
+
+/// The recognizer's resource addresses (read while it checks a component) are exactly those the
+/// formatter's scanner finds, on every generated file and on hand-written edge cases.
+#[test]
+fn its_resource_addresses_match_the_scanner() {
+    use archgen::render::hclcheck::resources;
+    use archgen::render::hclfmt::resource_addresses;
+    let mut compared = 0;
+    for (path, text) in corpus() {
+        if let Some(found) = resources(&text) {
+            assert_eq!(found, resource_addresses(&text), "{path}");
+            compared += usize::from(!found.is_empty());
+        }
+    }
+    assert!(
+        compared > 50,
+        "only {compared} files with resources compared"
+    );
+    for text in [
+        "resource \"aws_s3_bucket\" \"b\" {\n  x = 1\n}\n",
+        "resource \"a\" \"b\" {}\nresource \"c\" \"d\" {}\n",
+        "resource \"a\\u0041\" \"b\" {}\n",
+        "resource \"a\" \"\" {}\n",
+        "resource \"a\" {}\n",
+        "resource \"a\" \"b\" \"c\" {}\n",
+        "resource a \"b\" {}\n",
+        "resource\"a\" \"b\" {}\n",
+        "module \"m\" {\n  resource \"a\" \"b\" {}\n}\n",
+        "# resource \"a\" \"b\" {\nlocals {}\n",
+        "data \"a\" \"b\" {}\n",
+    ] {
+        let found = resources(text).unwrap_or_else(|| panic!("{text:?} is valid"));
+        assert_eq!(found, resource_addresses(text), "{text:?}");
+    }
+    assert_eq!(
+        resources("resource \"a\" \"b\" {}\nresource \"c\" \"d\" {}\n"),
+        Some(vec!["a.b".to_string(), "c.d".to_string()])
+    );
+}

@@ -15,12 +15,21 @@ use std::collections::BTreeSet;
 
 /// Whether `text` is certainly a valid HCL body. `false` means "ask the real parser".
 pub fn certainly_valid(text: &str) -> bool {
+    resources(text).is_some()
+}
+
+/// When `text` is certainly a valid HCL body: `type.name` of each of its top-level
+/// `resource "type" "name"` blocks (plain labels only, as
+/// [`super::hclfmt::resource_addresses`] finds them), read in the same pass. `None` means
+/// "ask the real parser".
+pub fn resources(text: &str) -> Option<Vec<String>> {
     let mut p = Parser {
         s: text.as_bytes(),
         i: 0,
         depth: 0,
+        resources: Vec::new(),
     };
-    p.body(false).is_some() && p.i == p.s.len()
+    (p.body(false).is_some() && p.i == p.s.len()).then_some(p.resources)
 }
 
 /// Nesting limit: deeper text is left to the real parser.
@@ -30,6 +39,8 @@ struct Parser<'a> {
     s: &'a [u8],
     i: usize,
     depth: usize,
+    /// Top-level resource addresses seen so far.
+    resources: Vec<String>,
 }
 
 /// `None` = not sure (stop and fall back).
@@ -152,16 +163,41 @@ impl Parser<'_> {
                 return None;
             }
             blocks.insert(name);
+            // The first two labels (`Some(text)` when quoted) and how many there are.
+            let mut labels: [Option<&[u8]>; 2] = [None, None];
+            let mut count = 0;
             loop {
                 self.skip(false)?;
-                match self.peek() {
+                let label = match self.peek() {
                     // A label: a quoted string without interpolation.
-                    Some(b'"') => self.template(false)?,
+                    Some(b'"') => {
+                        let start = self.i;
+                        self.template(false)?;
+                        Some(&self.s[start + 1..self.i - 1])
+                    }
                     Some(b'{') => break,
                     _ => {
                         self.ident()?;
+                        None
                     }
+                };
+                if let Some(slot) = labels.get_mut(count) {
+                    *slot = label;
                 }
+                count += 1;
+            }
+            if !nested
+                && count == 2
+                && name == b"resource"
+                && let [Some(kind), Some(label)] = labels
+                && [kind, label]
+                    .iter()
+                    .all(|l| !l.is_empty() && !l.contains(&b'\\'))
+            {
+                // Both labels are slices of a `&str` cut at ASCII quotes: valid UTF-8.
+                let text = |l: &[u8]| String::from_utf8_lossy(l).into_owned();
+                self.resources
+                    .push(format!("{}.{}", text(kind), text(label)));
             }
             self.i += 1;
             self.skip(false)?;

@@ -412,11 +412,21 @@ pub struct TerraformLayout {
 /// The fast recognizer ([`super::hclcheck`]) settles almost every file; what it is not sure of
 /// goes to hcl-edit's parser, which decides and words the error.
 fn parses(text: &str, template: String, overridden: bool) -> Result<(), TemplateError> {
-    if super::hclcheck::certainly_valid(text) {
-        return Ok(());
+    parsed_resources(text, template, overridden).map(drop)
+}
+
+/// [`parses`], returning the top-level resource addresses: read by the recognizer in the same
+/// pass, or by [`hclfmt::resource_addresses`] when the real parser had to decide.
+fn parsed_resources(
+    text: &str,
+    template: String,
+    overridden: bool,
+) -> Result<Vec<String>, TemplateError> {
+    if let Some(resources) = super::hclcheck::resources(text) {
+        return Ok(resources);
     }
     hcl_edit::parser::parse_body(text)
-        .map(drop)
+        .map(|_| hclfmt::resource_addresses(text))
         .map_err(|err| TemplateError {
             template,
             message: format!("generated HCL does not parse: {err}"),
@@ -470,11 +480,10 @@ pub fn render_terraform(
             // tree of one component is small, where a whole tier file's tree was the largest
             // allocation of a big spec.
             let overridden = templates.overridden.contains(&name);
-            parses(&rendered, name, overridden)?;
-            layout.components.insert(
-                placement.component.id.clone(),
-                hclfmt::resource_addresses(&rendered),
-            );
+            let resources = parsed_resources(&rendered, name, overridden)?;
+            layout
+                .components
+                .insert(placement.component.id.clone(), resources);
             text.push_str(&rendered);
             text.push_str("\n\n");
         }
