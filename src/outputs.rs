@@ -295,6 +295,9 @@ pub fn write(tree: &OutputTree, dir: &Path, force: bool) -> Result<WriteSummary,
     Ok(summary)
 }
 
+/// A file of the tree: its index in tree order, its path and text.
+type File<'t> = (usize, (&'t String, &'t String));
+
 /// What writing one file did to the tree on disk.
 enum Change {
     Created,
@@ -327,51 +330,38 @@ fn write_files<'t>(
             Err(_) => Change::Created,
         })
     };
-    // (tree index, path, text), largest first; dealt out alternately to the two writers.
-    let mut by_size: Vec<(usize, &String, &String)> = tree
+    // (tree index, (path, text)), largest first; dealt out alternately to the two writers.
+    let mut by_size: Vec<File<'t>> = tree.iter().enumerate().collect();
+    by_size.sort_by_key(|(index, (_, text))| (std::cmp::Reverse(text.len()), *index));
+    let (even, odd): (Vec<_>, Vec<_>) = by_size
         .iter()
         .enumerate()
-        .map(|(index, (path, text))| (index, path, text))
-        .collect();
-    by_size.sort_by_key(|(index, _, text)| (std::cmp::Reverse(text.len()), *index));
-    let mut even = Vec::new();
-    let mut odd = Vec::new();
-    for (rank, file) in by_size.into_iter().enumerate() {
-        if rank % 2 == 0 {
-            even.push(file);
-        } else {
-            odd.push(file);
+        .partition(|(rank, _)| rank % 2 == 0);
+    // Each writer stops at its first error; the error reported is the first in tree order.
+    let write_all = |files: Vec<(usize, &File<'t>)>| {
+        let mut done = Vec::new();
+        for (_, &(index, (path, text))) in files {
+            let result = one(path, text).map(|change| (path, change));
+            let failed = result.is_err();
+            done.push((index, result));
+            if failed {
+                break;
+            }
         }
-    }
-    let write_all = |files: Vec<(usize, &'t String, &'t String)>| {
-        files
-            .into_iter()
-            .map(|(index, path, text)| {
-                one(path, text)
-                    .map(|c| (index, path, c))
-                    .map_err(|e| (index, e))
-            })
-            .collect::<Result<Vec<_>, _>>()
+        done
     };
-    let (first, second) = std::thread::scope(|scope| {
+    let mut results = std::thread::scope(|scope| {
         let helper = scope.spawn(|| write_all(odd));
-        let mine = write_all(even);
-        let theirs = helper
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        (mine, theirs)
+        let mut results = write_all(even);
+        results.extend(
+            helper
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+        );
+        results
     });
-    // The error reported is that of the first file in tree order, as a sequential write's.
-    let mut changes = match (first, second) {
-        (Ok(a), Ok(b)) => a.into_iter().chain(b).collect::<Vec<_>>(),
-        (Err((i, e)), Err((j, f))) => return Err(if i < j { e } else { f }),
-        (Err((_, e)), Ok(_)) | (Ok(_), Err((_, e))) => return Err(e),
-    };
-    changes.sort_by_key(|(index, _, _)| *index);
-    Ok(changes
-        .into_iter()
-        .map(|(_, path, change)| (path, change))
-        .collect())
+    results.sort_by_key(|(index, _)| *index);
+    results.into_iter().map(|(_, result)| result).collect()
 }
 
 /// Swaps two directories atomically (Linux `renameat2(RENAME_EXCHANGE)`).

@@ -54,14 +54,6 @@ fn hcl_type(value: &Scalar) -> &'static str {
     }
 }
 
-/// A map of strings as a Tera value.
-fn text_map(map: &BTreeMap<String, String>) -> tera::Value {
-    map.iter()
-        .map(|(k, v)| (k.clone(), tera::Value::from(v.as_str())))
-        .collect::<BTreeMap<_, _>>()
-        .into()
-}
-
 /// The link view of a placement that other templates see (with its children, shallowly),
 /// built as Tera values directly: converting a JSON value per placement was most of the
 /// shared context's cost.
@@ -74,7 +66,7 @@ fn link(deployment: &Deployment<'_>, placement: &Placement<'_>) -> tera::Value {
                 ("name", text(&p.name)),
                 ("slug", text(&p.slug)),
                 ("function", text(&p.component.function)),
-                ("exports", text_map(&p.exports)),
+                ("exports", p.exports.clone().into()),
             ])
             .into()
         })
@@ -91,7 +83,7 @@ fn link(deployment: &Deployment<'_>, placement: &Placement<'_>) -> tera::Value {
         ("label_hcl", hcl_str(&placement.component.label).into()),
         ("connection_label_hcl", hcl_str("").into()),
         ("protocol", text("")),
-        ("exports", text_map(&placement.exports)),
+        ("exports", placement.exports.clone().into()),
         ("children", children.into()),
     ])
     .into()
@@ -230,7 +222,7 @@ fn component_context(
             "usage",
             tera::Value::from_serializable(&placement.component.usage),
         ),
-        ("exports", text_map(&placement.exports)),
+        ("exports", placement.exports.clone().into()),
         ("parent", parent),
         ("children", children.into()),
         ("outgoing", outgoing.into()),
@@ -407,21 +399,13 @@ pub struct TerraformLayout {
 }
 
 /// Generated HCL must parse: a template (or an override) that renders invalid HCL fails
-/// generation, naming `template`, instead of writing Terraform that does not parse.
+/// generation, naming `template`, instead of writing Terraform that does not parse. Returns the
+/// text's top-level resource addresses (the targets of the staged deploy).
 ///
-/// The fast recognizer ([`super::hclcheck`]) settles almost every file; what it is not sure of
-/// goes to hcl-edit's parser, which decides and words the error.
-fn parses(text: &str, template: String, overridden: bool) -> Result<(), TemplateError> {
-    parsed_resources(text, template, overridden).map(drop)
-}
-
-/// [`parses`], returning the top-level resource addresses: read by the recognizer in the same
-/// pass, or by [`hclfmt::resource_addresses`] when the real parser had to decide.
-fn parsed_resources(
-    text: &str,
-    template: String,
-    overridden: bool,
-) -> Result<Vec<String>, TemplateError> {
+/// The fast recognizer ([`super::hclcheck`]) settles almost every file and reads the addresses
+/// in the same pass; what it is not sure of goes to hcl-edit's parser, which decides and words
+/// the error, and the addresses are then found by [`hclfmt::resource_addresses`].
+fn parse(text: &str, template: String, overridden: bool) -> Result<Vec<String>, TemplateError> {
     if let Some(resources) = super::hclcheck::resources(text) {
         return Ok(resources);
     }
@@ -480,7 +464,7 @@ pub fn render_terraform(
             // tree of one component is small, where a whole tier file's tree was the largest
             // allocation of a big spec.
             let overridden = templates.overridden.contains(&name);
-            let resources = parsed_resources(&rendered, name, overridden)?;
+            let resources = parse(&rendered, name, overridden)?;
             layout
                 .components
                 .insert(placement.component.id.clone(), resources);
@@ -570,10 +554,10 @@ pub fn render_terraform(
             .strip_suffix(".tf")
             .is_some_and(|stem| TIERS.contains(&stem));
         if !tier_file {
-            parses(&formatted, path.clone(), !templates.overridden.is_empty())?;
-        }
-        if file == "main.tf" {
-            layout.foundation = hclfmt::resource_addresses(&formatted);
+            let resources = parse(&formatted, path.clone(), !templates.overridden.is_empty())?;
+            if file == "main.tf" {
+                layout.foundation = resources;
+            }
         }
         tree.insert(path, formatted);
     }

@@ -112,15 +112,19 @@ pub fn render_provider(
 ) -> Result<(), TemplateError> {
     let provider = deployment.provider.as_str();
     let spec = &deployment.graph.spec;
-    let mut base = json!({
+    let base = json!({
         "spec": {"name": spec.name},
         "provider": provider_json(deployment),
         "environments": spec.environments.keys().collect::<Vec<_>>(),
     });
 
-    // Health checks: one template per function, used when it exists. The base is converted
-    // to Tera values once; each check adds its component.
-    let base_context = templates.context("scripts/deploy.sh.tera", &base)?;
+    // The base, converted to Tera values once: each health check adds its component, and the
+    // scripts add the provider settings, the health checks and their stages.
+    let mut shared = templates.context("scripts/deploy.sh.tera", &base)?;
+    let provider_sh = format!("scripts/{provider}/provider.sh.tera");
+    let provider_sh = templates.render_context(&provider_sh, &shared)?;
+
+    // Health checks: one template per function, used when it exists.
     let mut health: Vec<tera::Value> = Vec::new();
     for placement in &deployment.placements {
         let name = format!(
@@ -128,7 +132,7 @@ pub fn render_provider(
             placement.component.function
         );
         let text = if templates.contains(&name) {
-            let mut context = base_context.clone();
+            let mut context = shared.clone();
             context.insert_value("c", component_value(placement, layout));
             context.insert_value("outputs", tera::Value::from(outputs(placement)));
             templates
@@ -148,13 +152,6 @@ pub fn render_provider(
             .into(),
         );
     }
-    base["provider_sh"] = Value::String(
-        templates
-            .render(&format!("scripts/{provider}/provider.sh.tera"), &base)?
-            .trim()
-            .to_string(),
-    );
-
     // Stages with something to apply, each converted once; destroy takes them in reverse.
     let deploy_stages: Vec<tera::Value> = stages(deployment, layout)
         .iter()
@@ -188,7 +185,7 @@ pub fn render_provider(
         .collect();
     let destroy_stages: Vec<tera::Value> = deploy_stages.iter().rev().cloned().collect();
 
-    let mut shared = templates.context("scripts/deploy.sh.tera", &base)?;
+    shared.insert_value("provider_sh", tera::Value::from(provider_sh.trim()));
     shared.insert_value("health", tera::Value::from(health));
     for (action, stages) in [("deploy", deploy_stages), ("destroy", destroy_stages)] {
         let mut context = shared.clone();
