@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use serde_json::{Value, json};
+use serde::Serialize;
 
 use super::{OutputTree, TemplateError, Templates};
 use crate::analyze::{Finding, Level};
@@ -22,6 +22,85 @@ pub struct Report<'a> {
     pub tradeoffs: &'a Tradeoffs,
 }
 
+/// The context of `docs/ARCHITECTURE.md.tera`. Borrowed and serialized straight into Tera
+/// values: a large spec's report context is built once, without an intermediate JSON tree.
+#[derive(Serialize)]
+struct Context<'a> {
+    spec: SpecInfo<'a>,
+    providers: Vec<&'static str>,
+    architecture: &'a str,
+    components: Vec<ComponentRow<'a>>,
+    mapping: Vec<Row>,
+    costs: Vec<Cost<'a>>,
+    risks: Vec<Risk<'a>>,
+    acknowledged: usize,
+    stages: Vec<Stage>,
+    tradeoffs: Vec<TradeoffRow<'a>>,
+    scale_env: &'a str,
+}
+
+#[derive(Serialize)]
+struct SpecInfo<'a> {
+    name: &'a str,
+    description: &'a str,
+}
+
+#[derive(Serialize)]
+struct ComponentRow<'a> {
+    id: &'a str,
+    label: &'a str,
+    tier: &'a str,
+    function_title: &'a str,
+    function_description: &'a str,
+    purpose: &'a str,
+    implementations: Vec<ImplementationRow<'a>>,
+}
+
+#[derive(Serialize)]
+struct ImplementationRow<'a> {
+    provider: &'static str,
+    service: &'a str,
+    status: &'static str,
+    note: Option<&'a str>,
+    docs: &'a str,
+}
+
+#[derive(Serialize)]
+struct Row {
+    title: String,
+    cells: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct Cost<'a> {
+    env: &'a str,
+    table: String,
+}
+
+#[derive(Serialize)]
+struct Risk<'a> {
+    level: &'static str,
+    title: &'a str,
+    detail: &'a str,
+    components: &'a [String],
+    why: &'a str,
+    mitigation: &'a str,
+    acknowledged: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct Stage {
+    name: &'static str,
+    components: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct TradeoffRow<'a> {
+    title: &'a str,
+    cells: Vec<String>,
+    rationale: &'a str,
+}
+
 /// Renders `ARCHITECTURE.md` into the tree.
 pub fn render(
     graph: &ServiceGraph,
@@ -32,33 +111,38 @@ pub fn render(
 ) -> Result<(), TemplateError> {
     let findings = report.findings;
     let providers: Vec<Provider> = graph.spec.providers.keys().copied().collect();
-    let components: Vec<Value> = graph
+    let components: Vec<ComponentRow<'_>> = graph
         .ordered()
         .map(|c| {
             let meta = catalog.functions.get(&c.function);
-            let implementations: Vec<Value> = providers
+            let implementations = providers
                 .iter()
                 .filter_map(|p| {
-                    catalog.implementation(*p, &c.function).map(|i| {
-                        json!({
-                            "provider": p.title(),
-                            "service": i.service,
-                            "status": i.status.as_str(),
-                            "note": i.note,
-                            "docs": i.docs,
+                    catalog
+                        .implementation(*p, &c.function)
+                        .map(|i| ImplementationRow {
+                            provider: p.title(),
+                            service: &i.service,
+                            status: i.status.as_str(),
+                            note: i.note.as_deref(),
+                            docs: &i.docs,
                         })
-                    })
                 })
                 .collect();
-            json!({
-                "id": c.id,
-                "label": c.label,
-                "tier": c.tier,
-                "function_title": meta.map_or(c.function.as_str(), |m| m.title.as_str()),
-                "function_description": meta.map_or("", |m| m.description.as_str()),
-                "purpose": if c.description.is_empty() { meta.map_or("", |m| m.description.as_str()) } else { c.description.as_str() },
-                "implementations": implementations,
-            })
+            let function_description = meta.map_or("", |m| m.description.as_str());
+            ComponentRow {
+                id: &c.id,
+                label: &c.label,
+                tier: &c.tier,
+                function_title: meta.map_or(c.function.as_str(), |m| m.title.as_str()),
+                function_description,
+                purpose: if c.description.is_empty() {
+                    function_description
+                } else {
+                    &c.description
+                },
+                implementations,
+            }
         })
         .collect();
 
@@ -70,7 +154,7 @@ pub fn render(
         .collect();
     functions.sort_unstable();
     functions.dedup();
-    let mapping: Vec<Value> = functions
+    let mapping: Vec<Row> = functions
         .iter()
         .map(|function| {
             let cells: Vec<String> = providers
@@ -89,41 +173,49 @@ pub fn render(
                 .functions
                 .get(*function)
                 .map_or(*function, |m| m.title.as_str());
-            json!({"title": format!("{title} (`{function}`)"), "cells": cells})
+            Row {
+                title: format!("{title} (`{function}`)"),
+                cells,
+            }
         })
         .collect();
 
-    let costs: Vec<Value> = report
+    let costs: Vec<Cost<'_>> = report
         .cost_tables
         .iter()
-        .map(|(env, table)| {
-            let table = table.replacen(
-                "# Monthly cost, side by side",
-                "### Monthly cost, side by side",
-                1,
-            );
-            json!({"env": env, "table": table.trim_end()})
+        .map(|(env, table)| Cost {
+            env,
+            table: table
+                .replacen(
+                    "# Monthly cost, side by side",
+                    "### Monthly cost, side by side",
+                    1,
+                )
+                .trim_end()
+                .to_string(),
         })
         .collect();
 
     let mut ordered: Vec<&Finding> = findings.iter().collect();
     ordered.sort_by_key(|f| (f.acknowledged.is_some(), std::cmp::Reverse(f.level)));
-    let risks: Vec<Value> = ordered
+    let risks: Vec<Risk<'_>> = ordered
         .iter()
-        .map(|f| {
-            json!({
-                "level": match f.level { Level::Error => "error", Level::Warning => "warning", Level::Note => "note" },
-                "title": f.title,
-                "detail": f.detail,
-                "components": f.components,
-                "why": f.why,
-                "mitigation": f.mitigation,
-                "acknowledged": f.acknowledged,
-            })
+        .map(|f| Risk {
+            level: match f.level {
+                Level::Error => "error",
+                Level::Warning => "warning",
+                Level::Note => "note",
+            },
+            title: f.title,
+            detail: &f.detail,
+            components: &f.components,
+            why: f.why,
+            mitigation: f.mitigation,
+            acknowledged: f.acknowledged.as_deref(),
         })
         .collect();
 
-    let stages: Vec<Value> = STAGES
+    let stages: Vec<Stage> = STAGES
         .iter()
         .map(|stage| {
             let mut members: Vec<String> = graph
@@ -139,35 +231,39 @@ pub fn render(
             if *stage == "network" {
                 members.insert(0, "the foundation (network, keys, logging)".into());
             }
-            json!({"name": stage, "components": members})
+            Stage {
+                name: stage,
+                components: members,
+            }
         })
-        .filter(|s| s["components"].as_array().is_some_and(|a| !a.is_empty()))
+        .filter(|s| !s.components.is_empty())
         .collect();
 
-    let architecture = tree
-        .get("diagrams/architecture.mmd")
-        .map_or("", |s| s.trim_end())
-        .to_string();
-    let context = json!({
-        "spec": {"name": graph.spec.name, "description": graph.spec.description},
-        "providers": providers.iter().map(|p| p.title()).collect::<Vec<_>>(),
-        "architecture": architecture,
-        "components": components,
-        "mapping": mapping,
-        "costs": costs,
-        "risks": risks,
-        "acknowledged": findings.iter().filter(|f| f.acknowledged.is_some()).count(),
-        "stages": stages,
-        "tradeoffs": tradeoff_rows(report.tradeoffs, &providers),
-        "scale_env": report.tradeoffs.environment,
-    });
-    let text = templates.render("docs/ARCHITECTURE.md.tera", &context)?;
+    let context = Context {
+        spec: SpecInfo {
+            name: &graph.spec.name,
+            description: &graph.spec.description,
+        },
+        providers: providers.iter().map(|p| p.title()).collect(),
+        architecture: tree
+            .get("diagrams/architecture.mmd")
+            .map_or("", |s| s.trim_end()),
+        components,
+        mapping,
+        costs,
+        risks,
+        acknowledged: findings.iter().filter(|f| f.acknowledged.is_some()).count(),
+        stages,
+        tradeoffs: tradeoff_rows(report.tradeoffs, &providers),
+        scale_env: &report.tradeoffs.environment,
+    };
+    let text = templates.render_serialize("docs/ARCHITECTURE.md.tera", &context)?;
     tree.insert("ARCHITECTURE.md".into(), text);
     Ok(())
 }
 
 /// One row per dimension: a cell per provider (best marked), and the rationale.
-fn tradeoff_rows(tradeoffs: &Tradeoffs, providers: &[Provider]) -> Vec<Value> {
+fn tradeoff_rows<'a>(tradeoffs: &'a Tradeoffs, providers: &[Provider]) -> Vec<TradeoffRow<'a>> {
     tradeoffs
         .dimensions
         .iter()
@@ -184,7 +280,11 @@ fn tradeoff_rows(tradeoffs: &Tradeoffs, providers: &[Provider]) -> Vec<Value> {
                     None => "n/a".into(),
                 })
                 .collect();
-            json!({"title": d.title, "cells": cells, "rationale": d.rationale})
+            TradeoffRow {
+                title: &d.title,
+                cells,
+                rationale: &d.rationale,
+            }
         })
         .collect()
 }

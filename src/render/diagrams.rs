@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeSet, VecDeque};
 
-use serde_json::{Value, json};
+use serde::Serialize;
 
 use super::{OutputTree, TIERS, TemplateError, Templates};
 use crate::catalog::{Catalog, Deployment};
@@ -48,8 +48,48 @@ fn label(graph: &ServiceGraph, id: &str) -> String {
 /// connections into one lane gets a single edge to that lane, labelled with the count.
 const BUNDLE_ABOVE: usize = 30;
 
+#[derive(Serialize)]
+struct Edge<'a> {
+    from: String,
+    to: String,
+    label: std::borrow::Cow<'a, str>,
+    two_way: bool,
+}
+
+#[derive(Serialize)]
+struct Vertex<'a> {
+    node: String,
+    label: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    detail: Option<String>,
+}
+
+#[derive(Serialize)]
+struct Lane<'a> {
+    id: &'static str,
+    title: &'static str,
+    nodes: Vec<Vertex<'a>>,
+}
+
+#[derive(Serialize)]
+struct Attachment {
+    from: String,
+    to: String,
+    label: &'static str,
+}
+
+/// The context of `diagrams/architecture.mmd.tera`.
+#[derive(Serialize)]
+struct Architecture<'a> {
+    title: &'a str,
+    tiers: Vec<Lane<'a>>,
+    actors: Vec<Vertex<'a>>,
+    edges: Vec<Edge<'a>>,
+    attachments: Vec<Attachment>,
+}
+
 /// Edges of the architecture diagram, bundled per target lane on large specs.
-fn edges(graph: &ServiceGraph) -> Vec<Value> {
+fn edges(graph: &ServiceGraph) -> Vec<Edge<'_>> {
     let connections = &graph.spec.connections;
     let lane_of = |id: &str| graph.spec.component(id).map(|c| c.tier.clone());
     let mut fan_out: std::collections::BTreeMap<(String, String), usize> =
@@ -69,50 +109,81 @@ fn edges(graph: &ServiceGraph) -> Vec<Value> {
         if let Some(lane) = lane.filter(|l| fan_out.contains_key(&(c.from.clone(), l.clone()))) {
             if bundled.insert((c.from.clone(), lane.clone())) {
                 let count = fan_out[&(c.from.clone(), lane.clone())];
-                out.push(json!({
-                    "from": node(graph, &c.from),
-                    "to": format!("lane_{lane}"),
-                    "label": format!("{count} connections"),
-                    "two_way": false,
-                }));
+                out.push(Edge {
+                    from: node(graph, &c.from),
+                    to: format!("lane_{lane}"),
+                    label: format!("{count} connections").into(),
+                    two_way: false,
+                });
             }
             continue;
         }
-        out.push(json!({"from": node(graph, &c.from), "to": node(graph, &c.to), "label": c.label, "two_way": c.two_way}));
+        out.push(Edge {
+            from: node(graph, &c.from),
+            to: node(graph, &c.to),
+            label: c.label.as_str().into(),
+            two_way: c.two_way,
+        });
     }
     out
 }
 
 /// The architecture context; `detail(component id)` is the second line of each node.
-fn architecture(graph: &ServiceGraph, title: &str, detail: &dyn Fn(&str) -> String) -> Value {
+fn architecture<'a>(
+    graph: &'a ServiceGraph,
+    title: &'a str,
+    detail: &dyn Fn(&str) -> String,
+) -> Architecture<'a> {
     debug_assert!(LANE_ORDER.iter().all(|t| TIERS.contains(t)));
-    let tiers: Vec<Value> = LANE_ORDER
+    let tiers: Vec<Lane<'_>> = LANE_ORDER
         .iter()
         .filter_map(|tier| {
-            let nodes: Vec<Value> = graph
+            let nodes: Vec<Vertex<'_>> = graph
                 .ordered()
                 .filter(|c| c.tier == *tier)
-                .map(|c| json!({"node": format!("c_{}", c.id), "label": c.label, "detail": detail(&c.id)}))
+                .map(|c| Vertex {
+                    node: format!("c_{}", c.id),
+                    label: &c.label,
+                    detail: Some(detail(&c.id)),
+                })
                 .collect();
-            (!nodes.is_empty()).then(|| json!({"id": tier, "title": tier_title(tier), "nodes": nodes}))
+            (!nodes.is_empty()).then(|| Lane {
+                id: tier,
+                title: tier_title(tier),
+                nodes,
+            })
         })
         .collect();
-    let actors: Vec<Value> = graph
+    let actors: Vec<Vertex<'_>> = graph
         .spec
         .actors
         .iter()
-        .map(|a| json!({"node": format!("a_{}", a.id), "label": a.label}))
+        .map(|a| Vertex {
+            node: format!("a_{}", a.id),
+            label: &a.label,
+            detail: None,
+        })
         .collect();
     let edges = edges(graph);
     // `attached_to` drawn as a dotted link: a WAF protecting its CDN, a DLQ beside its queue.
-    let attachments: Vec<Value> = graph
+    let attachments: Vec<Attachment> = graph
         .ordered()
         .filter_map(|c| {
             let parent = c.attached_to.as_deref()?;
-            Some(json!({"from": format!("c_{}", c.id), "to": format!("c_{parent}"), "label": "attached to"}))
+            Some(Attachment {
+                from: format!("c_{}", c.id),
+                to: format!("c_{parent}"),
+                label: "attached to",
+            })
         })
         .collect();
-    json!({"title": title, "tiers": tiers, "actors": actors, "edges": edges, "attachments": attachments})
+    Architecture {
+        title,
+        tiers,
+        actors,
+        edges,
+        attachments,
+    }
 }
 
 /// Flows from the spec, or one derived request path.
@@ -155,7 +226,50 @@ fn flows(graph: &ServiceGraph) -> Vec<FlowSpec> {
     }]
 }
 
-fn flow_context(graph: &ServiceGraph, flow: &FlowSpec) -> Value {
+#[derive(Serialize)]
+struct Participant {
+    node: String,
+    label: String,
+    actor: bool,
+}
+
+#[derive(Serialize)]
+struct Step<'a> {
+    from: String,
+    to: String,
+    message: &'a str,
+    reply: bool,
+}
+
+#[derive(Serialize)]
+struct Flow<'a> {
+    id: &'a str,
+    title: &'a str,
+    participants: Vec<Participant>,
+    steps: Vec<Step<'a>>,
+}
+
+/// The context of `diagrams/sequence.mmd.tera`.
+#[derive(Serialize)]
+struct Sequence<'a> {
+    flow: Flow<'a>,
+}
+
+#[derive(Serialize)]
+struct FlowDoc<'a> {
+    title: &'a str,
+    text: &'a str,
+}
+
+/// The context of `diagrams/README.md.tera`.
+#[derive(Serialize)]
+struct Readme<'a> {
+    title: &'a str,
+    architecture: &'a str,
+    flows: Vec<FlowDoc<'a>>,
+}
+
+fn flow_context<'a>(graph: &ServiceGraph, flow: &'a FlowSpec) -> Sequence<'a> {
     let mut participants: Vec<&String> = Vec::new();
     let mut seen: BTreeSet<&str> = BTreeSet::new();
     for (from, to, _) in &flow.steps {
@@ -165,30 +279,40 @@ fn flow_context(graph: &ServiceGraph, flow: &FlowSpec) -> Value {
             }
         }
     }
-    let participants: Vec<Value> = participants
+    let participants: Vec<Participant> = participants
         .iter()
-        .map(|id| {
-            json!({
-                "node": node(graph, id),
-                "label": label(graph, id),
-                "actor": graph.spec.actors.iter().any(|a| &a.id == *id),
-            })
+        .map(|id| Participant {
+            node: node(graph, id),
+            label: label(graph, id),
+            actor: graph.spec.actors.iter().any(|a| &a.id == *id),
         })
         .collect();
     // A step to someone who called earlier, from someone who was called earlier, is a reply.
     let mut callers: BTreeSet<&str> = BTreeSet::new();
     let mut called: BTreeSet<&str> = BTreeSet::new();
-    let steps: Vec<Value> = flow
+    let steps: Vec<Step<'_>> = flow
         .steps
         .iter()
         .map(|(from, to, message)| {
             let reply = callers.contains(to.as_str()) && called.contains(from.as_str());
             callers.insert(from);
             called.insert(to);
-            json!({"from": node(graph, from), "to": node(graph, to), "message": message, "reply": reply})
+            Step {
+                from: node(graph, from),
+                to: node(graph, to),
+                message,
+                reply,
+            }
         })
         .collect();
-    json!({"flow": {"id": flow.id, "title": flow.label, "participants": participants, "steps": steps}})
+    Sequence {
+        flow: Flow {
+            id: &flow.id,
+            title: &flow.label,
+            participants,
+            steps,
+        },
+    }
 }
 
 /// Renders the diagrams under `prefix` (`diagrams` for the neutral set, `<provider>/diagrams`).
@@ -200,20 +324,35 @@ fn render_set(
     detail: &dyn Fn(&str) -> String,
     tree: &mut OutputTree,
 ) -> Result<(), TemplateError> {
-    let architecture_text = templates.render(
+    let architecture_text = templates.render_serialize(
         "diagrams/architecture.mmd.tera",
         &architecture(graph, title, detail),
     )?;
-    let mut flow_docs = Vec::new();
-    for flow in flows(graph) {
-        let text = templates.render("diagrams/sequence.mmd.tera", &flow_context(graph, &flow))?;
-        tree.insert(format!("{prefix}/sequence-{}.mmd", flow.id), text.clone());
-        flow_docs.push(json!({"title": flow.label, "text": text.trim_end()}));
+    let flows = flows(graph);
+    let mut texts = Vec::with_capacity(flows.len());
+    for flow in &flows {
+        texts.push(
+            templates.render_serialize("diagrams/sequence.mmd.tera", &flow_context(graph, flow))?,
+        );
     }
-    let readme = templates.render(
+    let readme = templates.render_serialize(
         "diagrams/README.md.tera",
-        &json!({"title": title, "architecture": architecture_text.trim_end(), "flows": flow_docs}),
+        &Readme {
+            title,
+            architecture: architecture_text.trim_end(),
+            flows: flows
+                .iter()
+                .zip(&texts)
+                .map(|(flow, text)| FlowDoc {
+                    title: &flow.label,
+                    text: text.trim_end(),
+                })
+                .collect(),
+        },
     )?;
+    for (flow, text) in flows.iter().zip(texts) {
+        tree.insert(format!("{prefix}/sequence-{}.mmd", flow.id), text);
+    }
     tree.insert(format!("{prefix}/architecture.mmd"), architecture_text);
     tree.insert(format!("{prefix}/README.md"), readme);
     Ok(())

@@ -20,6 +20,7 @@ pub fn format(input: &str) -> String {
                 text: "",
                 delta: 0,
                 in_string: false,
+                attribute: None,
             });
             continue;
         }
@@ -49,11 +50,17 @@ pub fn format(input: &str) -> String {
             }
             std::cmp::Ordering::Equal => indent_of(&indents),
         };
+        let attribute = if net == 0 && !continuing_string {
+            attribute_key(text)
+        } else {
+            None
+        };
         lines.push(Line {
             indent: if continuing_string { -1 } else { indent },
             text: if continuing_string { raw } else { text },
             delta: net,
             in_string: continuing_string,
+            attribute,
         });
     }
 
@@ -62,7 +69,7 @@ pub fn format(input: &str) -> String {
     let mut index = 0;
     while index < lines.len() {
         let line = &lines[index];
-        if attribute_key(line).is_none() {
+        if line.attribute.is_none() {
             push_line(&mut out, line, None);
             index += 1;
             continue;
@@ -71,13 +78,13 @@ pub fn format(input: &str) -> String {
         let mut end = index;
         while end < lines.len()
             && lines[end].indent == line.indent
-            && attribute_key(&lines[end]).is_some()
+            && lines[end].attribute.is_some()
         {
             end += 1;
         }
         let width = lines[index..end]
             .iter()
-            .filter_map(|l| attribute_key(l).map(|(key, _)| key.chars().count()))
+            .filter_map(|l| l.attribute.map(|(key, _)| key.chars().count()))
             .max()
             .unwrap_or(0);
         for l in &lines[index..end] {
@@ -99,14 +106,15 @@ struct Line<'a> {
     text: &'a str,
     delta: i64,
     in_string: bool,
+    /// `key = value` on one line with balanced brackets: its key and value (computed once).
+    attribute: Option<(&'a str, &'a str)>,
 }
 
-/// `key = value` on one line with balanced brackets: its key and value.
-fn attribute_key<'a>(line: &Line<'a>) -> Option<(&'a str, &'a str)> {
-    if line.delta != 0 || line.in_string || line.text.is_empty() {
+/// `key = value` on a trimmed line with balanced brackets (outside a string): its key and value.
+fn attribute_key(text: &str) -> Option<(&str, &str)> {
+    if text.is_empty() {
         return None;
     }
-    let text = line.text;
     let key_end = if let Some(rest) = text.strip_prefix('"') {
         rest.find('"')? + 2
     } else {
@@ -125,7 +133,7 @@ fn attribute_key<'a>(line: &Line<'a>) -> Option<(&'a str, &'a str)> {
         return None;
     }
     // A closing bracket opened on the same line is fine; one that closes an outer block is not.
-    if line.text.starts_with(['}', ']', ')']) {
+    if text.starts_with(['}', ']', ')']) {
         return None;
     }
     Some((key, value.trim()))
@@ -144,7 +152,7 @@ fn push_line(out: &mut String, line: &Line<'_>, width: Option<usize>) {
     for _ in 0..line.indent {
         out.push_str("  ");
     }
-    match (width, attribute_key(line)) {
+    match (width, line.attribute) {
         (Some(width), Some((key, value))) => {
             out.push_str(key);
             for _ in key.chars().count()..width {

@@ -139,6 +139,17 @@ impl Templates {
         self.render_context(name, &self.context(name, context)?)
     }
 
+    /// Renders one template with a context serialized straight into Tera values (no
+    /// intermediate JSON tree: the context may borrow everything it shows).
+    pub fn render_serialize<T: serde::Serialize>(
+        &self,
+        name: &str,
+        context: &T,
+    ) -> Result<String, TemplateError> {
+        let context = Context::from_serialize(context).map_err(|e| self.error(name, &e))?;
+        self.render_context(name, &context)
+    }
+
     /// A JSON context converted for `name` once, to render it (or a clone with more keys)
     /// with [`Self::render_context`].
     pub fn context(&self, name: &str, context: &Value) -> Result<Context, TemplateError> {
