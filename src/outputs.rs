@@ -321,14 +321,26 @@ fn write_files<'t>(
     }
     let one = |path: &String, text: &String| -> Result<Change, OutputError> {
         let target = staging.join(path);
-        fs::write(&target, text).map_err(io_at(&target))?;
-        set_mode(&target, path).map_err(io_at(&target))?;
-        Ok(match fs::read_to_string(dir.join(path)) {
+        let current = dir.join(path);
+        let change = match fs::read_to_string(&current) {
             Ok(old) if old == *text => Change::Unchanged,
             Ok(_) => Change::Updated,
-            Err(_) if dir.join(path).exists() => Change::Updated,
+            Err(_) if current.exists() => Change::Updated,
             Err(_) => Change::Created,
-        })
+        };
+        // An unchanged regular file with the right mode is hard-linked into the new tree
+        // instead of written again: no new inode, no data written, and removing the old tree
+        // only drops a link. Nothing is modified in place, so the old tree stays intact until
+        // the swap.
+        let linked = matches!(change, Change::Unchanged)
+            && fs::symlink_metadata(&current)
+                .is_ok_and(|m| m.file_type().is_file() && has_mode(&m, path))
+            && fs::hard_link(&current, &target).is_ok();
+        if !linked {
+            fs::write(&target, text).map_err(io_at(&target))?;
+            set_mode(&target, path).map_err(io_at(&target))?;
+        }
+        Ok(change)
     };
     // (tree index, (path, text)), largest first; dealt out alternately to the two writers.
     let mut by_size: Vec<File<'t>> = tree.iter().enumerate().collect();
@@ -379,20 +391,37 @@ fn exchange(_: &Path, _: &Path) -> io::Result<()> {
     ))
 }
 
+/// The mode of a generated file: scripts are executable.
 #[cfg(unix)]
-fn set_mode(target: &Path, path: &str) -> io::Result<()> {
-    use std::os::unix::fs::PermissionsExt;
-    let mode = if Path::new(path).extension().is_some_and(|e| e == "sh") {
+fn mode_of(path: &str) -> u32 {
+    if Path::new(path).extension().is_some_and(|e| e == "sh") {
         0o755
     } else {
         0o644
-    };
-    fs::set_permissions(target, fs::Permissions::from_mode(mode))
+    }
+}
+
+#[cfg(unix)]
+fn set_mode(target: &Path, path: &str) -> io::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    fs::set_permissions(target, fs::Permissions::from_mode(mode_of(path)))
+}
+
+/// Whether a file on disk already has the mode archgen gives `path`.
+#[cfg(unix)]
+fn has_mode(metadata: &fs::Metadata, path: &str) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    metadata.permissions().mode() & 0o7777 == mode_of(path)
 }
 
 #[cfg(not(unix))]
 fn set_mode(_: &Path, _: &str) -> io::Result<()> {
     Ok(())
+}
+
+#[cfg(not(unix))]
+fn has_mode(_: &fs::Metadata, _: &str) -> bool {
+    true
 }
 
 /// One difference between the tree and disk.
@@ -472,5 +501,45 @@ mod tests {
         let tally = tally(&paths);
         assert_eq!(tally["aws"][&Kind::Terraform], 3);
         assert_eq!(tally["shared"].values().sum::<usize>(), 4);
+    }
+
+    /// A regeneration links unchanged files (same inode, same bytes), writes changed ones,
+    /// and rewrites an unchanged file whose mode was changed on disk rather than touching the
+    /// old tree's copy.
+    #[cfg(unix)]
+    #[test]
+    fn unchanged_files_are_linked_and_changed_ones_written() {
+        use std::os::unix::fs::{MetadataExt, PermissionsExt};
+        let dir = std::env::temp_dir().join(format!("archgen-link-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        let mut tree = OutputTree::new();
+        tree.insert("a/same.tf".into(), "same\n".into());
+        tree.insert("a/changed.tf".into(), "old\n".into());
+        tree.insert("a/scripts/deploy.sh".into(), "#!/bin/sh\n".into());
+        write(&tree, &dir, false).unwrap();
+        let inode = |path: &str| fs::metadata(dir.join(path)).unwrap().ino();
+        let (same, script) = (inode("a/same.tf"), inode("a/scripts/deploy.sh"));
+        fs::set_permissions(
+            dir.join("a/scripts/deploy.sh"),
+            fs::Permissions::from_mode(0o700),
+        )
+        .unwrap();
+        tree.insert("a/changed.tf".into(), "new\n".into());
+        let summary = write(&tree, &dir, false).unwrap();
+        assert_eq!(summary.updated, vec!["a/changed.tf".to_string()]);
+        assert_eq!(summary.unchanged, 2);
+        assert_eq!(inode("a/same.tf"), same, "an unchanged file is linked");
+        assert_eq!(fs::read_to_string(dir.join("a/same.tf")).unwrap(), "same\n");
+        assert_eq!(
+            fs::read_to_string(dir.join("a/changed.tf")).unwrap(),
+            "new\n"
+        );
+        let mode = fs::metadata(dir.join("a/scripts/deploy.sh"))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o7777, 0o755, "the script's mode is restored");
+        assert_ne!(inode("a/scripts/deploy.sh"), script, "and it is a new file");
+        fs::remove_dir_all(&dir).unwrap();
     }
 }
