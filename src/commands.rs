@@ -335,17 +335,23 @@ fn cost(cli: &Cli, args: &CostArgs, printer: Printer) -> Result<(), Failure> {
 
 fn generate(cli: &Cli, args: &GenerateArgs, printer: Printer) -> Result<(), Failure> {
     // Templates compile while the catalogs parse (errors reported in the same order as before).
-    let (catalog, templates) = std::thread::scope(|scope| {
-        let templates = scope.spawn(|| Templates::load(cli.global.templates_dir.as_deref()));
+    // The shared templates compile while the catalogs and the spec load; then only the
+    // per-function templates the spec uses (errors reported in the same order as before).
+    let (catalog, templates, sourced) = std::thread::scope(|scope| {
+        let templates = scope.spawn(|| Templates::load_base(cli.global.templates_dir.as_deref()));
         let catalog = load_catalog(cli);
+        let sourced = spec::load(&args.spec);
         let templates = templates
             .join()
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        (catalog, templates)
+        (catalog, templates, sourced)
     });
     let catalog = catalog?;
-    let templates = templates.map_err(Failure::Template)?;
-    let sourced = spec::load(&args.spec).map_err(Failure::Invalid)?;
+    let mut templates = templates.map_err(Failure::Template)?;
+    let sourced = sourced.map_err(Failure::Invalid)?;
+    templates
+        .compile(&render::templates_of(&sourced.file, &catalog))
+        .map_err(Failure::Template)?;
     let options = GenerateOptions {
         providers: args.provider.clone(),
         environments: args.env.clone(),

@@ -46,6 +46,28 @@ fn every_generated_file_is_snapshotted() {
     }
 }
 
+/// `generate` compiles only the per-function templates a spec uses (and what they include);
+/// the output must be what the full template set gives.
+#[test]
+fn the_templates_a_spec_uses_generate_what_the_full_set_does() {
+    let catalog = common::catalog();
+    let full = common::templates();
+    for example in EXAMPLES {
+        let path = common::root()
+            .join("examples")
+            .join(example)
+            .join("archgen.yaml");
+        let sourced = archgen::spec::load(&path).expect("example loads");
+        let options = archgen::GenerateOptions::default();
+        let all = archgen::generate(&sourced, &catalog, &full, &options).expect("generates");
+        assert_eq!(
+            all.tree,
+            common::generate_path(&path),
+            "{example}: the templates it uses give another tree"
+        );
+    }
+}
+
 #[test]
 fn generation_is_deterministic() {
     for example in EXAMPLES {

@@ -59,3 +59,42 @@ fn the_built_in_templates_render_valid_hcl_for_the_same_spec() {
     // The control case: without the overrides the same spec generates (panics otherwise).
     assert!(!common::generate_text("broken.yaml", SPEC).is_empty());
 }
+
+/// `generate` compiles the shared templates first and the per-function ones a spec uses
+/// later; an override that includes a built-in component template still compiles.
+#[test]
+fn an_override_including_a_built_in_component_template_compiles() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("docs/extra.md.tera");
+    std::fs::create_dir_all(file.parent().expect("parent")).expect("mkdir");
+    std::fs::write(
+        &file,
+        "{% include \"terraform/azure/components/nosql_kv.tf.tera\" %}\n",
+    )
+    .expect("write");
+    if let Err(err) = Templates::load_base(Some(dir.path())) {
+        panic!("{err}");
+    }
+}
+
+/// A per-function template not compiled yet is never silently left out: generating without
+/// compiling the spec's templates fails instead of dropping components or health checks.
+#[test]
+fn an_uncompiled_per_function_template_fails_loudly() {
+    let templates = Templates::load_base(None).expect("templates load");
+    assert!(templates.contains("scripts/aws/health/cdn.sh.tera"));
+    let sourced = spec::parse("broken.yaml", SPEC).expect("parses");
+    match archgen::generate(
+        &sourced,
+        &common::catalog(),
+        &templates,
+        &GenerateOptions::default(),
+    ) {
+        Err(Failure::Template(err)) => assert!(
+            err.template.contains("/components/") || err.template.contains("/health/"),
+            "{err}"
+        ),
+        Err(other) => panic!("expected a template error, got {other:?}"),
+        Ok(_) => panic!("generated without the spec's component templates"),
+    }
+}

@@ -12,14 +12,14 @@ pub mod hclfmt;
 mod terraform;
 pub mod workflow;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use include_dir::{Dir, include_dir};
 use serde_json::Value;
 use tera::{Context, Kwargs, State, Tera};
 
-use crate::catalog::Deployment;
+use crate::catalog::{Catalog, Deployment, Provider};
 
 pub use terraform::{TerraformLayout, render_terraform};
 
@@ -65,6 +65,73 @@ pub struct Templates {
     tera: Tera,
     /// Names of templates replaced or added from disk.
     pub overridden: Vec<String>,
+    /// Built-in templates of one function on one provider not compiled yet (see
+    /// [`Templates::load_base`]): most of the template text, and a small spec uses few of them.
+    deferred: BTreeMap<String, &'static str>,
+}
+
+/// The Terraform template of a component: its catalog entry's `template`, else its function.
+pub fn component_template(provider: Provider, template: &str) -> String {
+    format!(
+        "terraform/{provider}/components/{template}.tf.tera",
+        provider = provider.as_str()
+    )
+}
+
+/// The health-check template of a function, used by the deploy script when it exists.
+pub fn health_template(provider: Provider, function: &str) -> String {
+    format!(
+        "scripts/{provider}/health/{function}.sh.tera",
+        provider = provider.as_str()
+    )
+}
+
+/// Removes from `deferred` the templates `text` includes, imports or extends, and returns them.
+fn take_included(
+    deferred: &mut BTreeMap<String, &'static str>,
+    text: &str,
+) -> Vec<(String, &'static str)> {
+    let mut out = Vec::new();
+    for keyword in ["include", "import", "extends"] {
+        let pattern = format!("{keyword} \"");
+        let mut rest = text;
+        while let Some(at) = rest.find(&pattern) {
+            rest = &rest[at + pattern.len()..];
+            if let Some(end) = rest.find('"')
+                && let Some(entry) = deferred.remove_entry(&rest[..end])
+            {
+                out.push(entry);
+            }
+        }
+    }
+    out
+}
+
+/// Whether a built-in template belongs to one function of one provider.
+fn per_function(name: &str) -> bool {
+    (name.starts_with("terraform/") && name.contains("/components/"))
+        || (name.starts_with("scripts/") && name.contains("/health/"))
+}
+
+/// The per-function templates a spec can use: for each provider it targets and each of its
+/// components, the component's Terraform template and its function's health check.
+pub fn templates_of(spec: &crate::spec::SpecFile, catalog: &Catalog) -> BTreeSet<String> {
+    let mut names = BTreeSet::new();
+    for provider in Provider::ALL {
+        if spec.providers.get(provider).is_none() {
+            continue;
+        }
+        for component in &spec.components {
+            let function = component.function.as_str();
+            let template = catalog
+                .implementation(provider, function)
+                .and_then(|i| i.template.as_deref())
+                .unwrap_or(function);
+            names.insert(component_template(provider, template));
+            names.insert(health_template(provider, function));
+        }
+    }
+    names
 }
 
 /// Every built-in template: (name, text).
@@ -89,6 +156,53 @@ fn collect(dir: &'static Dir<'static>, out: &mut Vec<(String, &'static str)>) {
 impl Templates {
     /// Loads the built-in templates, then every file under `override_dir` (same name wins).
     pub fn load(override_dir: Option<&Path>) -> Result<Self, TemplateError> {
+        Self::load_deferring(override_dir, false)
+    }
+
+    /// [`Self::load`], leaving the built-in per-function templates (Terraform components,
+    /// health checks) to [`Self::compile`]: `generate` compiles the rest while the catalog and
+    /// the spec load, then only the ones the spec uses. Templates from `override_dir` are all
+    /// compiled, so a broken override is reported whether the spec uses it or not.
+    pub fn load_base(override_dir: Option<&Path>) -> Result<Self, TemplateError> {
+        Self::load_deferring(override_dir, true)
+    }
+
+    /// Compiles the deferred templates named in `names` (names that are not deferred are
+    /// ignored: they are compiled already or do not exist).
+    pub fn compile(&mut self, names: &BTreeSet<String>) -> Result<(), TemplateError> {
+        let mut wanted: Vec<(String, &'static str)> = names
+            .iter()
+            .filter_map(|name| self.deferred.remove_entry(name))
+            .collect();
+        // With the deferred templates they include (a component may include another's).
+        let mut index = 0;
+        while index < wanted.len() {
+            let text = wanted[index].1;
+            wanted.extend(take_included(&mut self.deferred, text));
+            index += 1;
+        }
+        if wanted.is_empty() {
+            return Ok(());
+        }
+        self.tera
+            .add_raw_templates(wanted.iter().map(|(n, t)| (n.as_str(), *t)))
+            .map_err(|err| {
+                let message = error_chain(&err);
+                let template = wanted
+                    .iter()
+                    .map(|(name, _)| name)
+                    .find(|name| message.contains(name.as_str()))
+                    .cloned()
+                    .unwrap_or_else(|| "<templates>".into());
+                TemplateError {
+                    template,
+                    message,
+                    overridden: false,
+                }
+            })
+    }
+
+    fn load_deferring(override_dir: Option<&Path>, defer: bool) -> Result<Self, TemplateError> {
         let mut tera = Tera::default();
         tera.autoescape_on(Vec::<&str>::new());
         register_filters(&mut tera);
@@ -98,6 +212,7 @@ impl Templates {
             .into_iter()
             .map(|(name, text)| (name, text.to_string()))
             .collect();
+        let mut deferred = BTreeMap::new();
         let mut overridden = Vec::new();
         if let Some(dir) = override_dir {
             let mut files = Vec::new();
@@ -111,6 +226,23 @@ impl Templates {
                 merged.insert(name, text);
             }
             overridden.sort();
+        }
+        if defer {
+            for (name, text) in builtin_templates() {
+                if per_function(&name) && overridden.binary_search(&name).is_err() {
+                    merged.remove(&name);
+                    deferred.insert(name, text);
+                }
+            }
+            // What the compiled templates include (an override may include a built-in
+            // component) is compiled with them.
+            let mut pending: Vec<String> = merged.values().cloned().collect();
+            while let Some(text) = pending.pop() {
+                for (name, included) in take_included(&mut deferred, &text) {
+                    pending.push(included.to_string());
+                    merged.insert(name, included.to_string());
+                }
+            }
         }
         tera.add_raw_templates(merged.iter().map(|(n, t)| (n.as_str(), t.as_str())))
             .map_err(|err| {
@@ -126,12 +258,17 @@ impl Templates {
                     message,
                 }
             })?;
-        Ok(Self { tera, overridden })
+        Ok(Self {
+            tera,
+            overridden,
+            deferred,
+        })
     }
 
-    /// Whether a template exists.
+    /// Whether a template exists (a deferred one counts: rendering it before it is compiled
+    /// fails loudly instead of silently leaving it out).
     pub fn contains(&self, name: &str) -> bool {
-        self.tera.contains_template(name)
+        self.tera.contains_template(name) || self.deferred.contains_key(name)
     }
 
     /// Renders one template with a JSON context.

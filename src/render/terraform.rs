@@ -449,7 +449,7 @@ pub fn render_terraform(
                 .template
                 .clone()
                 .unwrap_or_else(|| placement.component.function.clone());
-            let name = format!("terraform/{provider}/components/{template}.tf.tera");
+            let name = super::component_template(deployment.provider, &template);
             let context = component_context(deployment, placement, &shared);
             let _ = writeln!(
                 text,

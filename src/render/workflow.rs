@@ -127,10 +127,7 @@ pub fn render_provider(
     // Health checks: one template per function, used when it exists.
     let mut health: Vec<tera::Value> = Vec::new();
     for placement in &deployment.placements {
-        let name = format!(
-            "scripts/{provider}/health/{}.sh.tera",
-            placement.component.function
-        );
+        let name = super::health_template(deployment.provider, &placement.component.function);
         let text = if templates.contains(&name) {
             let mut context = shared.clone();
             context.insert_value("c", component_value(placement, layout));

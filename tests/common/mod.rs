@@ -37,13 +37,25 @@ pub fn templates() -> Templates {
     Templates::load(None).unwrap_or_else(|err| panic!("{err}"))
 }
 
-/// Generates a spec file in memory, panicking with the rendered diagnostics on failure.
+/// The templates `archgen generate` compiles for a spec: the shared ones, then the
+/// per-function ones the spec uses.
+pub fn templates_for(spec: &archgen::spec::SpecFile, catalog: &Catalog) -> Templates {
+    let mut templates = Templates::load_base(None).unwrap_or_else(|err| panic!("{err}"));
+    templates
+        .compile(&archgen::render::templates_of(spec, catalog))
+        .unwrap_or_else(|err| panic!("{err}"));
+    templates
+}
+
+/// Generates a spec file in memory as `archgen generate` does, panicking with the rendered
+/// diagnostics on failure.
 pub fn generate_path(path: &Path) -> OutputTree {
     let sourced = spec::load(path).unwrap_or_else(|r| panic!("{}", r.render(false)));
+    let catalog = catalog();
     match archgen::generate(
         &sourced,
-        &catalog(),
-        &templates(),
+        &catalog,
+        &templates_for(&sourced.file, &catalog),
         &GenerateOptions::default(),
     ) {
         Ok(generated) => generated.tree,
