@@ -7,6 +7,7 @@
 #
 # Uses target/release/archgen (build it first: cargo build --release) and GNU time.
 set -euo pipefail
+[ -n "${EPOCHREALTIME:-}" ] || { echo "needs bash 5 (EPOCHREALTIME)" >&2; exit 2; }
 cd "$(dirname "$0")/.."
 bin="${ARCHGEN_BIN:-target/release/archgen}"
 runs="${BENCH_RUNS:-5}"
@@ -51,6 +52,16 @@ spec_for() { # N -> spec text
   done
 }
 
+# Runs a command under GNU time (peak RSS into $work/time) and prints its wall time in seconds,
+# to the microsecond (bash's EPOCHREALTIME; GNU time's own %e has 10 ms steps).
+timed() {
+  local start end
+  start=$EPOCHREALTIME
+  /usr/bin/time -f '%e %M' -o "$work/time" "$@" 2>/dev/null
+  end=$EPOCHREALTIME
+  awk -v a="$start" -v b="$end" 'BEGIN {printf "%.3f", b - a}'
+}
+
 printf '%8s %12s %14s %12s %10s %12s\n' N "median (s)" "per comp (ms)" "peak RSS MB" files "regen (s)"
 [ "$#" -gt 0 ] || set -- 10 100 1000
 for n in "$@"; do
@@ -62,8 +73,8 @@ for n in "$@"; do
   for ((r = 0; r < runs; r++)); do
     out="$work/out-$n"
     rm -rf "$out"
-    /usr/bin/time -f '%e %M' -o "$work/time" "$bin" generate "$spec" -o "$out" --quiet 2>/dev/null
-    read -r secs kb <"$work/time"
+    secs=$(timed "$bin" generate "$spec" -o "$out" --quiet)
+    read -r _ kb <"$work/time"
     times+=("$secs")
     [ "$kb" -gt "$rss" ] && rss="$kb"
     files=$(find "$out" -type f | wc -l)
@@ -71,8 +82,8 @@ for n in "$@"; do
   # Regenerate: the same spec into the tree just generated (unchanged files).
   regen=()
   for ((r = 0; r < runs; r++)); do
-    /usr/bin/time -f '%e %M' -o "$work/time" "$bin" generate "$spec" -o "$out" --quiet 2>/dev/null
-    read -r secs kb <"$work/time"
+    secs=$(timed "$bin" generate "$spec" -o "$out" --quiet)
+    read -r _ kb <"$work/time"
     regen+=("$secs")
     [ "$kb" -gt "$rss" ] && rss="$kb"
   done
