@@ -324,18 +324,16 @@ fn render_set(
     detail: &dyn Fn(&str) -> String,
     tree: &mut OutputTree,
 ) -> Result<(), TemplateError> {
-    let architecture_text = templates.render_serialize(
+    let architecture_text = templates.render(
         "diagrams/architecture.mmd.tera",
         &architecture(graph, title, detail),
     )?;
     let flows = flows(graph);
     let mut texts = Vec::with_capacity(flows.len());
     for flow in &flows {
-        texts.push(
-            templates.render_serialize("diagrams/sequence.mmd.tera", &flow_context(graph, flow))?,
-        );
+        texts.push(templates.render("diagrams/sequence.mmd.tera", &flow_context(graph, flow))?);
     }
-    let readme = templates.render_serialize(
+    let readme = templates.render(
         "diagrams/README.md.tera",
         &Readme {
             title,

@@ -16,10 +16,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use include_dir::{Dir, include_dir};
-use serde_json::Value;
 use tera::{Context, Kwargs, State, Tera};
 
-use crate::catalog::{Catalog, Deployment, Provider};
+use crate::catalog::{Catalog, Deployment, Implementation, Provider};
 
 pub use terraform::{TerraformLayout, render_terraform};
 
@@ -71,10 +70,15 @@ pub struct Templates {
 }
 
 /// The Terraform template of a component: its catalog entry's `template`, else its function.
-pub fn component_template(provider: Provider, template: &str) -> String {
+pub fn component_template(
+    provider: Provider,
+    implementation: &Implementation,
+    function: &str,
+) -> String {
     format!(
         "terraform/{provider}/components/{template}.tf.tera",
-        provider = provider.as_str()
+        provider = provider.as_str(),
+        template = implementation.template.as_deref().unwrap_or(function)
     )
 }
 
@@ -86,25 +90,48 @@ pub fn health_template(provider: Provider, function: &str) -> String {
     )
 }
 
-/// Removes from `deferred` the templates `text` includes, imports or extends, and returns them.
-fn take_included(
+/// Removes from `deferred` every template the `roots` include, import or extend, directly or
+/// through another deferred template, and returns them.
+fn take_included<'a>(
     deferred: &mut BTreeMap<String, &'static str>,
-    text: &str,
+    roots: impl IntoIterator<Item = &'a str>,
 ) -> Vec<(String, &'static str)> {
-    let mut out = Vec::new();
-    for keyword in ["include", "import", "extends"] {
-        let pattern = format!("{keyword} \"");
-        let mut rest = text;
-        while let Some(at) = rest.find(&pattern) {
-            rest = &rest[at + pattern.len()..];
-            if let Some(end) = rest.find('"')
-                && let Some(entry) = deferred.remove_entry(&rest[..end])
-            {
-                out.push(entry);
+    let mut taken = Vec::new();
+    let mut pending: Vec<&'a str> = roots.into_iter().collect();
+    while let Some(text) = pending.pop() {
+        for keyword in ["include", "import", "extends"] {
+            let pattern = format!("{keyword} \"");
+            let mut rest = text;
+            while let Some(at) = rest.find(&pattern) {
+                rest = &rest[at + pattern.len()..];
+                if let Some(end) = rest.find('"')
+                    && let Some((name, included)) = deferred.remove_entry(&rest[..end])
+                {
+                    pending.push(included);
+                    taken.push((name, included));
+                }
             }
         }
     }
-    out
+    taken
+}
+
+/// A compile error, attributed to the first of `names` its message mentions.
+fn compile_error<'a>(
+    err: &tera::Error,
+    mut names: impl Iterator<Item = &'a String>,
+    overridden: &[String],
+) -> TemplateError {
+    let message = error_chain(err);
+    let template = names
+        .find(|name| message.contains(name.as_str()))
+        .cloned()
+        .unwrap_or_else(|| "<templates>".into());
+    TemplateError {
+        overridden: overridden.contains(&template),
+        template,
+        message,
+    }
 }
 
 /// Whether a built-in template belongs to one function of one provider.
@@ -123,12 +150,11 @@ pub fn templates_of(spec: &crate::spec::SpecFile, catalog: &Catalog) -> BTreeSet
         }
         for component in &spec.components {
             let function = component.function.as_str();
-            let template = catalog
-                .implementation(provider, function)
-                .and_then(|i| i.template.as_deref())
-                .unwrap_or(function);
-            names.insert(component_template(provider, template));
-            names.insert(health_template(provider, function));
+            // A function the provider lacks is a validation error: nothing renders for it.
+            if let Some(implementation) = catalog.implementation(provider, function) {
+                names.insert(component_template(provider, implementation, function));
+                names.insert(health_template(provider, function));
+            }
         }
     }
     names
@@ -175,31 +201,14 @@ impl Templates {
             .filter_map(|name| self.deferred.remove_entry(name))
             .collect();
         // With the deferred templates they include (a component may include another's).
-        let mut index = 0;
-        while index < wanted.len() {
-            let text = wanted[index].1;
-            wanted.extend(take_included(&mut self.deferred, text));
-            index += 1;
-        }
+        let included = take_included(&mut self.deferred, wanted.iter().map(|(_, text)| *text));
+        wanted.extend(included);
         if wanted.is_empty() {
             return Ok(());
         }
         self.tera
             .add_raw_templates(wanted.iter().map(|(n, t)| (n.as_str(), *t)))
-            .map_err(|err| {
-                let message = error_chain(&err);
-                let template = wanted
-                    .iter()
-                    .map(|(name, _)| name)
-                    .find(|name| message.contains(name.as_str()))
-                    .cloned()
-                    .unwrap_or_else(|| "<templates>".into());
-                TemplateError {
-                    template,
-                    message,
-                    overridden: false,
-                }
-            })
+            .map_err(|err| compile_error(&err, wanted.iter().map(|(name, _)| name), &[]))
     }
 
     fn load_deferring(override_dir: Option<&Path>, defer: bool) -> Result<Self, TemplateError> {
@@ -208,11 +217,16 @@ impl Templates {
         register_filters(&mut tera);
         // Merge first, compile once: an override replaces a built-in before it is compiled, so
         // a user can fix a template without the built-in one being in the way.
-        let mut merged: BTreeMap<String, String> = builtin_templates()
-            .into_iter()
-            .map(|(name, text)| (name, text.to_string()))
-            .collect();
+        // With `defer`, the built-in per-function templates wait for [`Self::compile`].
+        let mut merged: BTreeMap<String, String> = BTreeMap::new();
         let mut deferred = BTreeMap::new();
+        for (name, text) in builtin_templates() {
+            if defer && per_function(&name) {
+                deferred.insert(name, text);
+            } else {
+                merged.insert(name, text.to_string());
+            }
+        }
         let mut overridden = Vec::new();
         if let Some(dir) = override_dir {
             let mut files = Vec::new();
@@ -222,42 +236,20 @@ impl Templates {
                 overridden: true,
             })?;
             for (name, text) in files {
+                deferred.remove(&name);
                 overridden.push(name.clone());
                 merged.insert(name, text);
             }
             overridden.sort();
         }
-        if defer {
-            for (name, text) in builtin_templates() {
-                if per_function(&name) && overridden.binary_search(&name).is_err() {
-                    merged.remove(&name);
-                    deferred.insert(name, text);
-                }
-            }
-            // What the compiled templates include (an override may include a built-in
-            // component) is compiled with them.
-            let mut pending: Vec<String> = merged.values().cloned().collect();
-            while let Some(text) = pending.pop() {
-                for (name, included) in take_included(&mut deferred, &text) {
-                    pending.push(included.to_string());
-                    merged.insert(name, included.to_string());
-                }
-            }
+        // What the compiled templates include (an override may include a built-in component)
+        // is compiled with them.
+        let included = take_included(&mut deferred, merged.values().map(String::as_str));
+        for (name, text) in included {
+            merged.insert(name, text.to_string());
         }
         tera.add_raw_templates(merged.iter().map(|(n, t)| (n.as_str(), t.as_str())))
-            .map_err(|err| {
-                let message = error_chain(&err);
-                let template = merged
-                    .keys()
-                    .find(|name| message.contains(name.as_str()))
-                    .cloned()
-                    .unwrap_or_else(|| "<templates>".into());
-                TemplateError {
-                    overridden: overridden.contains(&template),
-                    template,
-                    message,
-                }
-            })?;
+            .map_err(|err| compile_error(&err, merged.keys(), &overridden))?;
         Ok(Self {
             tera,
             overridden,
@@ -271,25 +263,23 @@ impl Templates {
         self.tera.contains_template(name) || self.deferred.contains_key(name)
     }
 
-    /// Renders one template with a JSON context.
-    pub fn render(&self, name: &str, context: &Value) -> Result<String, TemplateError> {
-        self.render_context(name, &self.context(name, context)?)
-    }
-
-    /// Renders one template with a context serialized straight into Tera values (no
-    /// intermediate JSON tree: the context may borrow everything it shows).
-    pub fn render_serialize<T: serde::Serialize>(
+    /// Renders one template with any serializable context (a JSON value, or a struct that
+    /// borrows what it shows: converted straight into Tera values).
+    pub fn render<T: serde::Serialize>(
         &self,
         name: &str,
         context: &T,
     ) -> Result<String, TemplateError> {
-        let context = Context::from_serialize(context).map_err(|e| self.error(name, &e))?;
-        self.render_context(name, &context)
+        self.render_context(name, &self.context(name, context)?)
     }
 
-    /// A JSON context converted for `name` once, to render it (or a clone with more keys)
-    /// with [`Self::render_context`].
-    pub fn context(&self, name: &str, context: &Value) -> Result<Context, TemplateError> {
+    /// A context converted for `name` once, to render it (or a clone with more keys) with
+    /// [`Self::render_context`].
+    pub fn context<T: serde::Serialize>(
+        &self,
+        name: &str,
+        context: &T,
+    ) -> Result<Context, TemplateError> {
         Context::from_serialize(context).map_err(|e| self.error(name, &e))
     }
 

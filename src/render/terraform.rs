@@ -444,12 +444,11 @@ pub fn render_terraform(
             .iter()
             .filter(|p| p.component.tier == tier)
         {
-            let template = placement
-                .implementation
-                .template
-                .clone()
-                .unwrap_or_else(|| placement.component.function.clone());
-            let name = super::component_template(deployment.provider, &template);
+            let name = super::component_template(
+                deployment.provider,
+                placement.implementation,
+                &placement.component.function,
+            );
             let context = component_context(deployment, placement, &shared);
             let _ = writeln!(
                 text,
