@@ -360,51 +360,56 @@ fn generate(cli: &Cli, args: &GenerateArgs, printer: Printer) -> Result<(), Fail
             .clone()
             .unwrap_or_else(|| repo_path(&args.output)),
     };
-    // One step per provider (resolve + render), the cross-provider files, then writing.
+    // With `--provider`, only the selected providers' directories are regenerated: files
+    // generated earlier for the other providers, and the cross-provider files (comparison,
+    // diagrams, ARCHITECTURE.md, pipeline) that a full run wrote, stay as they are.
+    let scope = if args.provider.is_empty() {
+        outputs::Scope::All
+    } else {
+        outputs::Scope::Only(args.provider.iter().map(|p| format!("{p}/")).collect())
+    };
+    // One step per provider (resolve + render), the cross-provider files, then finishing. Each
+    // file is written (or compared) as soon as it is rendered.
     let progress = printer.progress(if args.check { "Checking" } else { "Generating" });
-    let generated = crate::generate_with(&sourced, &catalog, &templates, &options, &mut |step| {
-        progress.step(step, 1);
-    })?;
-    progress.last(if args.check { "comparing" } else { "writing" });
-    progress.suspend(|| {
-        if args.output_format == OutputFormat::Json {
-            printer.out(&format!("{:#}", generated.warnings.to_json()));
-        } else {
-            printer.report(&generated.warnings);
-        }
-    });
-    let mut tree = generated.tree;
-    if !args.provider.is_empty() {
-        carry_over(&mut tree, &args.output, &args.provider);
-    }
+    let mut step = |step: crate::Step<'_>| progress.step(step, 1);
     if args.check {
-        let drifts = outputs::check(&tree, &args.output);
+        let open = || Ok(outputs::Checker::open(&args.output, &scope));
+        let (checker, warnings) =
+            crate::generate_with(&sourced, &catalog, &templates, &options, open, &mut step)?;
+        progress.last("comparing");
+        progress.suspend(|| print_warnings(&warnings, args, printer));
+        let (files, drifts) = checker.finish();
         drop(progress);
         if drifts.is_empty() {
             printer.verb(
                 "Up to date",
-                &format!("{} ({} files)", args.output.display(), tree.len()),
+                &format!("{} ({files} files)", args.output.display()),
             );
             return Ok(());
         }
         return Err(Failure::Drift(drifts));
     }
-    let summary = outputs::write(&tree, &args.output, args.force).map_err(Failure::Output)?;
+    let open = || outputs::Staging::open(&args.output, args.force, &scope).map_err(Failure::Output);
+    let (staging, warnings) =
+        crate::generate_with(&sourced, &catalog, &templates, &options, open, &mut step)?;
+    progress.last("writing");
+    progress.suspend(|| print_warnings(&warnings, args, printer));
+    let summary = staging.finish().map_err(Failure::Output)?;
     drop(progress);
-    print_summary(&tree, &args.output, &summary, printer);
-    // The process ends after this command: freeing the written tree (tens of MB for a large
-    // spec, one allocation per file) only costs time the OS spends anyway at exit.
-    std::mem::forget(tree);
+    print_summary(&args.output, &summary, printer);
     Ok(())
 }
 
+fn print_warnings(warnings: &crate::diagnostics::Report, args: &GenerateArgs, printer: Printer) {
+    if args.output_format == OutputFormat::Json {
+        printer.out(&format!("{:#}", warnings.to_json()));
+    } else {
+        printer.report(warnings);
+    }
+}
+
 /// What `generate` wrote: files per provider and kind, and what changed on disk.
-fn print_summary(
-    tree: &render::OutputTree,
-    dir: &Path,
-    summary: &outputs::WriteSummary,
-    printer: Printer,
-) {
+fn print_summary(dir: &Path, summary: &outputs::WriteSummary, printer: Printer) {
     let count = |n: usize, what: &str, paint: Paint| {
         let text = format!("{n} {what}");
         if n == 0 {
@@ -417,7 +422,7 @@ fn print_summary(
         "Generated",
         &format!(
             "{} files in {}: {}, {}, {}, {}, {} of yours kept",
-            tree.len(),
+            summary.files.len(),
             dir.display(),
             count(summary.created.len(), "created", Paint::Green),
             count(summary.updated.len(), "updated", Paint::Yellow),
@@ -426,7 +431,7 @@ fn print_summary(
             summary.kept
         ),
     );
-    let tally = outputs::tally(tree.keys());
+    let tally = outputs::tally(&summary.files);
     let kinds: Vec<outputs::Kind> = outputs::Kind::ALL
         .into_iter()
         .filter(|kind| tally.values().any(|row| row.contains_key(kind)))
@@ -584,29 +589,6 @@ fn repo_path(output: &Path) -> String {
         normalize(output)
     } else {
         String::new()
-    }
-}
-
-/// With `--provider`, only the selected providers' directories are regenerated: files generated
-/// earlier for the other providers, and the cross-provider files (comparison, diagrams,
-/// ARCHITECTURE.md, pipeline) that a full run wrote, stay as they are.
-fn carry_over(tree: &mut render::OutputTree, dir: &Path, selected: &[Provider]) {
-    let Ok(manifest) = std::fs::read_to_string(dir.join(outputs::MANIFEST)) else {
-        return;
-    };
-    for path in manifest
-        .lines()
-        .filter(|l| !l.starts_with('#') && !l.is_empty())
-    {
-        let ours = selected
-            .iter()
-            .any(|p| path.starts_with(&format!("{}/", p.as_str())));
-        if ours {
-            continue;
-        }
-        if let Ok(text) = std::fs::read_to_string(dir.join(path)) {
-            tree.insert(path.to_string(), text);
-        }
     }
 }
 

@@ -31,7 +31,7 @@ use std::collections::BTreeMap;
 
 use catalog::{Catalog, Provider};
 use diagnostics::{Diagnostic, Report};
-use render::{OutputTree, Templates};
+use render::{Collect, OutputTree, Sink, Templates};
 use spec::SourcedSpec;
 
 /// Why a command failed, and so its exit code.
@@ -82,21 +82,23 @@ pub struct GenerateOptions {
     pub repo_path: String,
 }
 
-/// One provider's cost sheets, one per environment, each written as Markdown, CSV and JSON.
+/// One provider's cost sheets, one per environment, each written as Markdown, CSV and JSON
+/// into `out` as soon as it is priced; returned without their priced lines (see
+/// [`cost::CostSheet::into_totals`]), which only those files need.
 fn provider_cost_sheets(
     deployment: &catalog::Deployment<'_>,
     catalog: &Catalog,
-    tree: &mut OutputTree,
+    out: &dyn Sink,
 ) -> Vec<cost::CostSheet> {
     let provider = deployment.provider;
     let mut sheets = Vec::new();
     for env in deployment.graph.spec.environments.keys() {
         let sheet = cost::price(deployment, &catalog.prices, env);
         let base = format!("{provider}/cost/{env}");
-        tree.insert(format!("{base}.md"), cost::render::markdown(&sheet));
-        tree.insert(format!("{base}.csv"), cost::render::csv(&sheet));
-        tree.insert(format!("{base}.json"), cost::render::json(&sheet));
-        sheets.push(sheet);
+        out.put(format!("{base}.md"), cost::render::markdown(&sheet));
+        out.put(format!("{base}.csv"), cost::render::csv(&sheet));
+        out.put(format!("{base}.json"), cost::render::json(&sheet));
+        sheets.push(sheet.into_totals());
     }
     sheets
 }
@@ -107,7 +109,7 @@ fn provider_cost_sheets(
 fn compare_cost_sheets(
     graph: &graph::ServiceGraph,
     by_provider: Vec<Vec<cost::CostSheet>>,
-    tree: &mut OutputTree,
+    out: &dyn Sink,
 ) -> (Vec<cost::CostSheet>, BTreeMap<String, String>) {
     let mut columns: Vec<_> = by_provider.into_iter().map(Vec::into_iter).collect();
     let mut all = Vec::new();
@@ -117,10 +119,10 @@ fn compare_cost_sheets(
         debug_assert!(sheets.iter().all(|s| &s.environment == env));
         let (comparison, markdown) = cost::render::side_by_side(&sheets.iter().collect::<Vec<_>>());
         if sheets.len() > 1 {
-            tree.insert(format!("cost/{env}.md"), markdown.clone());
+            out.put(format!("cost/{env}.md"), markdown.clone());
             let mut json = serde_json::to_string_pretty(&comparison).unwrap_or_default();
             json.push('\n');
-            tree.insert(format!("cost/{env}.json"), json);
+            out.put(format!("cost/{env}.json"), json);
         }
         tables.insert(env.clone(), markdown);
         all.extend(sheets);
@@ -250,49 +252,63 @@ pub fn generate(
     templates: &Templates,
     options: &GenerateOptions,
 ) -> Result<Generated, Failure> {
-    generate_with(sourced, catalog, templates, options, &mut |_| {})
+    let (collect, warnings) = generate_with(
+        sourced,
+        catalog,
+        templates,
+        options,
+        || Ok(Collect::default()),
+        &mut |_| {},
+    )?;
+    Ok(Generated {
+        tree: collect.into_tree(),
+        warnings,
+    })
 }
 
-/// [`generate`], calling `progress` before each provider's resolve + render and before the
-/// cross-provider files (workflows, cost sheets, docs).
-pub fn generate_with(
+/// [`generate`], handing every file to a sink as soon as it is finished instead of gathering
+/// them: `open` makes the sink once the spec is known to be valid (so an invalid spec never
+/// touches the output directory); `progress` is called before each provider's resolve + render
+/// and before the cross-provider files (workflows, cost sheets, docs). Returns the sink and the
+/// warnings (fallback services, unused sizes), located in the spec.
+pub fn generate_with<S: Sink>(
     sourced: &SourcedSpec,
     catalog: &Catalog,
     templates: &Templates,
     options: &GenerateOptions,
+    open: impl FnOnce() -> Result<S, Failure>,
     progress: &mut dyn FnMut(Step<'_>),
-) -> Result<Generated, Failure> {
+) -> Result<(S, Report), Failure> {
     let (graph, mut warnings) = prepare(sourced, catalog, options)?;
+    let sink = open()?;
+    let out: &dyn Sink = &sink;
     let source = graph.spec.source.clone();
-    let mut tree = OutputTree::new();
     let providers: Vec<Provider> = graph.spec.providers.keys().copied().collect();
     let total = providers.len() + 1;
     let mut deployments = BTreeMap::new();
     let mut by_provider = Vec::new();
-    // Providers are independent: each resolves and renders on its own thread; results are
-    // taken in provider order, so output, warnings and the first error are the same as a
-    // sequential run.
+    let mut architecture = String::new();
+    // Providers are independent: each resolves and renders on its own thread, handing files to
+    // the sink as they are finished; results are taken in provider order, so warnings and the
+    // first error are the same as a sequential run.
     std::thread::scope(|scope| -> Result<(), Failure> {
         let graph = &graph;
         // The provider-neutral diagrams need only the graph: they render beside the providers.
-        let neutral = scope.spawn(move || {
-            let mut tree = OutputTree::new();
-            render::diagrams::render_neutral(graph, catalog, templates, &mut tree).map(|()| tree)
-        });
+        let neutral =
+            scope.spawn(move || render::diagrams::render_neutral(graph, catalog, templates, out));
         let handles: Vec<_> = providers
             .iter()
             .map(|&provider| {
                 scope.spawn(move || -> Result<_, Failure> {
                     let deployment =
                         catalog::resolve(graph, catalog, provider).map_err(Failure::Invalid)?;
-                    let mut rendered =
-                        render::render(&deployment, templates).map_err(Failure::Template)?;
-                    let sheets = provider_cost_sheets(&deployment, catalog, &mut rendered);
-                    Ok((deployment, rendered, sheets))
+                    render::render(&deployment, templates, out).map_err(Failure::Template)?;
+                    let sheets = provider_cost_sheets(&deployment, catalog, out);
+                    Ok((deployment, sheets))
                 })
             })
             .collect();
-        tree = neutral
+        architecture = neutral
             .join()
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
             .map_err(Failure::Template)?;
@@ -302,11 +318,10 @@ pub fn generate_with(
                 total,
                 label: &format!("{provider}: resolve + render"),
             });
-            let (deployment, rendered, sheets) = handle
+            let (deployment, sheets) = handle
                 .join()
                 .unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
             warnings.extend(deployment.warnings.iter().cloned());
-            tree.extend(rendered);
             deployments.insert(*provider, deployment);
             by_provider.push(sheets);
         }
@@ -317,26 +332,23 @@ pub fn generate_with(
         total,
         label: "workflows, cost sheets, docs",
     });
-    render::workflow::render_neutral(&graph, &deployments, options, templates, &mut tree)
+    render::workflow::render_neutral(&graph, &deployments, options, templates, out)
         .map_err(Failure::Template)?;
-    let (sheets, cost_tables) = compare_cost_sheets(&graph, by_provider, &mut tree);
+    let (sheets, cost_tables) = compare_cost_sheets(&graph, by_provider, out);
     let findings = analyze::analyze(&graph, catalog);
     let tradeoffs = tradeoffs::analyze(&deployments, &sheets);
     let report = render::architecture::Report {
+        architecture: &architecture,
         cost_tables: &cost_tables,
         findings: &findings,
         tradeoffs: &tradeoffs,
     };
     // The deployments and cost sheets are not needed past this point; freeing them (every
-    // placement's parameters, exports and addresses, every priced line) overlaps the report's
-    // rendering.
+    // placement's parameters, exports and addresses) overlaps the report's rendering.
     std::thread::scope(|scope| {
         scope.spawn(move || drop((deployments, sheets)));
-        render::architecture::render(&graph, catalog, &report, templates, &mut tree)
+        render::architecture::render(&graph, catalog, &report, templates, out)
     })
     .map_err(Failure::Template)?;
-    Ok(Generated {
-        tree,
-        warnings: Report::new(source, warnings),
-    })
+    Ok((sink, Report::new(source, warnings)))
 }

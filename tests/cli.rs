@@ -192,6 +192,45 @@ fn invalid_spec_writes_nothing() {
     );
 }
 
+/// Files are written into the staging directory as they render: a render that fails late
+/// (here the last file, `ARCHITECTURE.md`, after every provider's files were written) must
+/// still leave the directory exactly as it was, with no staging directory beside it.
+#[test]
+fn a_render_failing_after_files_were_written_leaves_the_directory_as_it_was() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("infra");
+    let out_s = out.to_str().expect("utf8");
+    assert_eq!(code(&archgen(&["generate", SPEC, "-o", out_s])), 0);
+    let before = common::read_tree(&out);
+    let templates = dir.path().join("templates");
+    std::fs::create_dir_all(templates.join("docs")).expect("mkdir");
+    std::fs::write(
+        templates.join("docs/ARCHITECTURE.md.tera"),
+        "# {{ no_such_value.field }}\n",
+    )
+    .expect("write");
+    let failed = archgen(&[
+        "--templates-dir",
+        templates.to_str().expect("utf8"),
+        "generate",
+        SPEC,
+        "-o",
+        out_s,
+        "--env",
+        "prod",
+    ]);
+    assert_eq!(code(&failed), 1, "{}", stderr(&failed));
+    assert!(
+        stderr(&failed).contains("docs/ARCHITECTURE.md.tera"),
+        "{}",
+        stderr(&failed)
+    );
+    assert!(common::read_tree(&out) == before, "the directory changed");
+    let mut left = leftovers(dir.path());
+    left.sort();
+    assert_eq!(left, ["infra", "templates"]);
+}
+
 #[test]
 fn usage_errors_exit_2() {
     assert_eq!(code(&archgen(&["generate", SPEC])), 2, "-o is required");

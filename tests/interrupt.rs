@@ -45,7 +45,7 @@ fn expected(tree: &OutputTree) -> BTreeMap<String, Vec<u8>> {
         .iter()
         .map(|(p, t)| (p.clone(), t.clone().into_bytes()))
         .collect();
-    files.insert(MANIFEST.into(), manifest(tree).into_bytes());
+    files.insert(MANIFEST.into(), manifest(tree.keys()).into_bytes());
     files.insert(USER_FILE.into(), USER_TEXT.as_bytes().to_vec());
     files
 }

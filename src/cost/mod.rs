@@ -283,6 +283,18 @@ impl CostSheet {
     pub fn short_items(&self) -> impl Iterator<Item = &Unpriced> {
         self.unpriced.iter().filter(|u| u.kind.leaves_total_short())
     }
+
+    /// The sheet without its priced lines: each component's total, the tier subtotals, the
+    /// total and the unpriced items stay. That is all a comparison or the tradeoff analysis
+    /// reads, once the sheet's own files are rendered, and for a large spec the lines (each
+    /// with its assumptions) are most of a sheet's memory.
+    #[must_use]
+    pub fn into_totals(mut self) -> Self {
+        for component in &mut self.components {
+            component.lines = Vec::new();
+        }
+        self
+    }
 }
 
 /// Prices one deployment in one environment.

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::{OutputTree, TemplateError, Templates};
+use super::{Sink, TemplateError, Templates};
 use crate::analyze::{Finding, Level};
 use crate::catalog::{Catalog, Provider, Status};
 use crate::graph::{STAGES, ServiceGraph};
@@ -14,6 +14,8 @@ use crate::tradeoffs::Tradeoffs;
 /// What the report draws on besides the graph.
 #[derive(Debug, Clone, Copy)]
 pub struct Report<'a> {
+    /// The provider-neutral architecture diagram (`diagrams/architecture.mmd`).
+    pub architecture: &'a str,
     /// Each environment's cost table, the providers side by side (Markdown).
     pub cost_tables: &'a BTreeMap<String, String>,
     /// `archgen analyze` findings.
@@ -101,13 +103,13 @@ struct TradeoffRow<'a> {
     rationale: &'a str,
 }
 
-/// Renders `ARCHITECTURE.md` into the tree.
+/// Renders `ARCHITECTURE.md` into `out`.
 pub fn render(
     graph: &ServiceGraph,
     catalog: &Catalog,
     report: &Report<'_>,
     templates: &Templates,
-    tree: &mut OutputTree,
+    out: &dyn Sink,
 ) -> Result<(), TemplateError> {
     let findings = report.findings;
     let providers: Vec<Provider> = graph.spec.providers.keys().copied().collect();
@@ -245,9 +247,7 @@ pub fn render(
             description: &graph.spec.description,
         },
         providers: providers.iter().map(|p| p.title()).collect(),
-        architecture: tree
-            .get("diagrams/architecture.mmd")
-            .map_or("", |s| s.trim_end()),
+        architecture: report.architecture.trim_end(),
         components,
         mapping,
         costs,
@@ -258,7 +258,7 @@ pub fn render(
         scale_env: &report.tradeoffs.environment,
     };
     let text = templates.render("docs/ARCHITECTURE.md.tera", &context)?;
-    tree.insert("ARCHITECTURE.md".into(), text);
+    out.put("ARCHITECTURE.md".into(), text);
     Ok(())
 }
 

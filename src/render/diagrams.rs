@@ -6,7 +6,7 @@ use std::collections::{BTreeSet, VecDeque};
 
 use serde::Serialize;
 
-use super::{OutputTree, TIERS, TemplateError, Templates};
+use super::{Sink, TIERS, TemplateError, Templates};
 use crate::catalog::{Catalog, Deployment};
 use crate::graph::ServiceGraph;
 use crate::spec::FlowSpec;
@@ -315,15 +315,16 @@ fn flow_context<'a>(graph: &ServiceGraph, flow: &'a FlowSpec) -> Sequence<'a> {
     }
 }
 
-/// Renders the diagrams under `prefix` (`diagrams` for the neutral set, `<provider>/diagrams`).
+/// Renders the diagrams under `prefix` (`diagrams` for the neutral set, `<provider>/diagrams`);
+/// returns the architecture diagram's text.
 fn render_set(
     graph: &ServiceGraph,
     templates: &Templates,
     prefix: &str,
     title: &str,
     detail: &dyn Fn(&str) -> String,
-    tree: &mut OutputTree,
-) -> Result<(), TemplateError> {
+    out: &dyn Sink,
+) -> Result<String, TemplateError> {
     let architecture_text = templates.render(
         "diagrams/architecture.mmd.tera",
         &architecture(graph, title, detail),
@@ -349,11 +350,14 @@ fn render_set(
         },
     )?;
     for (flow, text) in flows.iter().zip(texts) {
-        tree.insert(format!("{prefix}/sequence-{}.mmd", flow.id), text);
+        out.put(format!("{prefix}/sequence-{}.mmd", flow.id), text);
     }
-    tree.insert(format!("{prefix}/architecture.mmd"), architecture_text);
-    tree.insert(format!("{prefix}/README.md"), readme);
-    Ok(())
+    out.put(
+        format!("{prefix}/architecture.mmd"),
+        architecture_text.clone(),
+    );
+    out.put(format!("{prefix}/README.md"), readme);
+    Ok(architecture_text)
 }
 
 /// The provider-neutral diagrams (`diagrams/`).
@@ -361,8 +365,8 @@ pub fn render_neutral(
     graph: &ServiceGraph,
     catalog: &Catalog,
     templates: &Templates,
-    tree: &mut OutputTree,
-) -> Result<(), TemplateError> {
+    out: &dyn Sink,
+) -> Result<String, TemplateError> {
     let detail = |id: &str| {
         graph
             .spec
@@ -377,7 +381,7 @@ pub fn render_neutral(
         "diagrams",
         &format!("{}: architecture", graph.spec.name),
         &detail,
-        tree,
+        out,
     )
 }
 
@@ -385,7 +389,7 @@ pub fn render_neutral(
 pub fn render_provider(
     deployment: &Deployment<'_>,
     templates: &Templates,
-    tree: &mut OutputTree,
+    out: &dyn Sink,
 ) -> Result<(), TemplateError> {
     let detail = |id: &str| {
         deployment
@@ -403,6 +407,7 @@ pub fn render_provider(
             deployment.provider.title()
         ),
         &detail,
-        tree,
+        out,
     )
+    .map(drop)
 }

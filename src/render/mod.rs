@@ -1,8 +1,10 @@
-//! Render stage: a [`Deployment`] through Tera templates into an [`OutputTree`].
+//! Render stage: a [`Deployment`] through Tera templates into files.
 //!
-//! Input: one deployment per provider and the [`Templates`]. Output: an [`OutputTree`] (path ->
-//! text), every `.tf` formatted like `terraform fmt` and re-parsed with hcl-edit. No I/O except
-//! reading `--templates-dir` once in [`Templates::load`].
+//! Input: one deployment per provider and the [`Templates`]. Output: files (path -> text), every
+//! `.tf` formatted like `terraform fmt` and re-parsed, each handed to a [`Sink`] as soon as it is
+//! finished: [`Collect`] gathers them into an [`OutputTree`], the `outputs` stage's sinks write or
+//! compare them one by one, so a large spec's output is never all in memory at once. No I/O
+//! except reading `--templates-dir` once in [`Templates::load`].
 
 pub mod architecture;
 pub mod diagrams;
@@ -29,6 +31,35 @@ static EMBEDDED: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/templates");
 
 /// Generated files: relative path -> contents. A pure value; `outputs` writes or checks it.
 pub type OutputTree = BTreeMap<String, String>;
+
+/// Where finished files go, one at a time, from any thread. A file handed over is done: nothing
+/// renders into it again. A path given twice keeps the later text.
+pub trait Sink: Sync {
+    /// Takes one finished file.
+    fn put(&self, path: String, text: String);
+}
+
+/// A [`Sink`] that keeps every file in memory.
+#[derive(Debug, Default)]
+pub struct Collect(std::sync::Mutex<OutputTree>);
+
+impl Collect {
+    /// The files collected.
+    pub fn into_tree(self) -> OutputTree {
+        self.0
+            .into_inner()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+impl Sink for Collect {
+    fn put(&self, path: String, text: String) {
+        self.0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .insert(path, text);
+    }
+}
 
 /// A template problem (an archgen bug when the template is built in).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -352,14 +383,13 @@ fn register_filters(tera: &mut Tera) {
     tera.register_filter("md", |s: &str, _: Kwargs, _: &State| filters::md(s));
 }
 
-/// Renders every artifact of one deployment, under `<provider>/`.
+/// Renders every artifact of one deployment, under `<provider>/`, into `out`.
 pub fn render(
     deployment: &Deployment<'_>,
     templates: &Templates,
-) -> Result<OutputTree, TemplateError> {
-    let mut tree = OutputTree::new();
-    let layout = render_terraform(deployment, templates, &mut tree)?;
-    diagrams::render_provider(deployment, templates, &mut tree)?;
-    workflow::render_provider(deployment, &layout, templates, &mut tree)?;
-    Ok(tree)
+    out: &dyn Sink,
+) -> Result<(), TemplateError> {
+    let layout = render_terraform(deployment, templates, out)?;
+    diagrams::render_provider(deployment, templates, out)?;
+    workflow::render_provider(deployment, &layout, templates, out)
 }

@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 use serde_json::{Value, json};
 
 use super::filters::hcl_str;
-use super::{OutputTree, TIERS, TemplateError, Templates, hclfmt};
+use super::{Sink, TIERS, TemplateError, Templates, hclfmt};
 use crate::catalog::Deployment;
 use crate::catalog::resolve::Placement;
 use crate::spec::model::Scalar;
@@ -421,7 +421,7 @@ fn parse(text: &str, template: String, overridden: bool) -> Result<Vec<String>, 
 pub fn render_terraform(
     deployment: &Deployment<'_>,
     templates: &Templates,
-    tree: &mut OutputTree,
+    out: &dyn Sink,
 ) -> Result<TerraformLayout, TemplateError> {
     let mut layout = TerraformLayout::default();
     let provider = deployment.provider.as_str();
@@ -558,7 +558,7 @@ pub fn render_terraform(
                 layout.foundation = resources;
             }
         }
-        tree.insert(path, formatted);
+        out.put(path, formatted);
     }
     Ok(layout)
 }

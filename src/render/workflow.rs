@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use serde_json::{Value, json};
 
 use super::filters::yaml_str;
-use super::{OutputTree, TemplateError, Templates, TerraformLayout};
+use super::{Sink, TemplateError, Templates, TerraformLayout};
 use crate::catalog::resolve::Placement;
 use crate::catalog::{Deployment, Provider};
 use crate::graph::{STAGES, ServiceGraph};
@@ -108,7 +108,7 @@ pub fn render_provider(
     deployment: &Deployment<'_>,
     layout: &TerraformLayout,
     templates: &Templates,
-    tree: &mut OutputTree,
+    out: &dyn Sink,
 ) -> Result<(), TemplateError> {
     let provider = deployment.provider.as_str();
     let spec = &deployment.graph.spec;
@@ -189,7 +189,7 @@ pub fn render_provider(
         context.insert_value("action", tera::Value::from(action));
         context.insert_value("stages", tera::Value::from(stages));
         let text = templates.render_context(&format!("scripts/{action}.sh.tera"), &context)?;
-        tree.insert(format!("{provider}/scripts/{action}.sh"), text);
+        out.put(format!("{provider}/scripts/{action}.sh"), text);
     }
     Ok(())
 }
@@ -233,7 +233,7 @@ pub fn render_neutral(
     deployments: &BTreeMap<Provider, Deployment<'_>>,
     options: &crate::GenerateOptions,
     templates: &Templates,
-    tree: &mut OutputTree,
+    out: &dyn Sink,
 ) -> Result<(), TemplateError> {
     if deployments.is_empty() {
         return Ok(());
@@ -296,11 +296,11 @@ pub fn render_neutral(
             .map(|(i, e)| json!({"name": e, "previous": i.checked_sub(1).map(|p| environments[p])}))
             .collect::<Vec<_>>(),
     });
-    tree.insert(
+    out.put(
         ".github/workflows/archgen-terraform.yml".into(),
         templates.render("github/archgen-terraform.yml.tera", &context)?,
     );
-    tree.insert(
+    out.put(
         "DEPLOY.md".into(),
         templates.render("github/DEPLOY.md.tera", &context)?,
     );
