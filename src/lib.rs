@@ -130,6 +130,14 @@ fn compare_cost_sheets(
     (all, tables)
 }
 
+/// What one job of [`generate_with`] produced.
+enum Job<'g> {
+    /// A provider's deployment and its cost sheets (totals only).
+    Provider(Result<(catalog::Deployment<'g>, Vec<cost::CostSheet>), Failure>),
+    /// The provider-neutral diagrams: the architecture diagram's text.
+    Neutral(Result<String, render::TemplateError>),
+}
+
 /// Validates the spec for the requested providers and environments and builds its graph.
 pub fn prepare(
     sourced: &SourcedSpec,
@@ -288,41 +296,77 @@ pub fn generate_with<S: Sink>(
     let mut deployments = BTreeMap::new();
     let mut by_provider = Vec::new();
     let mut architecture = String::new();
-    // Providers are independent: each resolves and renders on its own thread, handing files to
-    // the sink as they are finished; results are taken in provider order, so warnings and the
-    // first error are the same as a sequential run.
+    // Providers are independent: each resolves and renders as one job, the provider-neutral
+    // diagrams as another, handing files to the sink as they are finished. The jobs run on as
+    // many threads as there are cores (more would only hold more working sets in memory at
+    // once); results are taken in provider order, so warnings and the first error are the
+    // same as a sequential run.
+    let next = std::sync::atomic::AtomicUsize::new(0);
     std::thread::scope(|scope| -> Result<(), Failure> {
         let graph = &graph;
-        // The provider-neutral diagrams need only the graph: they render beside the providers.
-        let neutral =
-            scope.spawn(move || render::diagrams::render_neutral(graph, catalog, templates, out));
-        let handles: Vec<_> = providers
-            .iter()
-            .map(|&provider| {
-                scope.spawn(move || -> Result<_, Failure> {
-                    let deployment =
-                        catalog::resolve(graph, catalog, provider).map_err(Failure::Invalid)?;
-                    render::render(&deployment, templates, out).map_err(Failure::Template)?;
-                    let sheets = provider_cost_sheets(&deployment, catalog, out);
-                    Ok((deployment, sheets))
-                })
-            })
-            .collect();
-        architecture = neutral
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-            .map_err(Failure::Template)?;
-        for (index, (provider, handle)) in providers.iter().zip(handles).enumerate() {
+        let providers = &providers;
+        let jobs = providers.len() + 1;
+        let (send, receive) = std::sync::mpsc::channel();
+        let workers = std::thread::available_parallelism()
+            .map_or(1, std::num::NonZero::get)
+            .min(jobs);
+        for _ in 0..workers {
+            let (send, next) = (send.clone(), &next);
+            scope.spawn(move || {
+                loop {
+                    let job = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    let done = if let Some(&provider) = providers.get(job) {
+                        Job::Provider((|| {
+                            let deployment = catalog::resolve(graph, catalog, provider)
+                                .map_err(Failure::Invalid)?;
+                            render::render(&deployment, templates, out)
+                                .map_err(Failure::Template)?;
+                            let sheets = provider_cost_sheets(&deployment, catalog, out);
+                            Ok((deployment, sheets))
+                        })())
+                    } else if job == providers.len() {
+                        Job::Neutral(render::diagrams::render_neutral(
+                            graph, catalog, templates, out,
+                        ))
+                    } else {
+                        break;
+                    };
+                    if send.send((job, done)).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+        drop(send);
+        let mut results: Vec<Option<Job<'_>>> = (0..jobs).map(|_| None).collect();
+        let mut wait_for = |job: usize| -> Option<Job<'_>> {
+            while results[job].is_none() {
+                // Every worker gone (one panicked): the scope re-raises the panic.
+                let (done, result) = receive.recv().ok()?;
+                results[done] = Some(result);
+            }
+            results[job].take()
+        };
+        let mut provider_results = Vec::new();
+        for (index, provider) in providers.iter().enumerate() {
             progress(Step {
                 index,
                 total,
                 label: &format!("{provider}: resolve + render"),
             });
-            let (deployment, sheets) = handle
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
+            provider_results.push(wait_for(index));
+        }
+        match wait_for(providers.len()) {
+            Some(Job::Neutral(result)) => architecture = result.map_err(Failure::Template)?,
+            _ => return Ok(()),
+        }
+        for result in provider_results {
+            let Some(Job::Provider(result)) = result else {
+                return Ok(());
+            };
+            let (deployment, sheets) = result?;
             warnings.extend(deployment.warnings.iter().cloned());
-            deployments.insert(*provider, deployment);
+            deployments.insert(deployment.provider, deployment);
             by_provider.push(sheets);
         }
         Ok(())

@@ -1,7 +1,7 @@
 //! Terraform per provider: versions, providers, backend, foundation, one file per tier,
 //! variables, outputs and per-environment values.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
 use serde_json::{Value, json};
@@ -246,7 +246,22 @@ struct Variable {
     values: BTreeMap<String, String>,
 }
 
-fn variables(deployment: &Deployment<'_>, rendered: &BTreeMap<String, String>) -> Vec<Variable> {
+/// Adds the name of every `var.<name>` that `text` references to `names`.
+fn referenced_variables(text: &str, names: &mut BTreeSet<String>) {
+    for (at, _) in text.match_indices("var.") {
+        let rest = &text[at + 4..];
+        let end = rest
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-'))
+            .unwrap_or(rest.len());
+        if end > 0 && !names.contains(&rest[..end]) {
+            names.insert(rest[..end].to_string());
+        }
+    }
+}
+
+/// The variables of a deployment: the common ones, then each catalog variable the rendered
+/// Terraform references (`referenced`, from [`referenced_variables`]).
+fn variables(deployment: &Deployment<'_>, referenced: &BTreeSet<String>) -> Vec<Variable> {
     let spec = &deployment.graph.spec;
     let envs: Vec<&String> = spec.environments.keys().collect();
     let every_env = |value: String| -> BTreeMap<String, String> {
@@ -324,8 +339,7 @@ fn variables(deployment: &Deployment<'_>, rendered: &BTreeMap<String, String>) -
     });
     for (name, def) in &deployment.variables {
         // Declared only when the rendered Terraform references it.
-        let reference = format!("var.{name}");
-        if !rendered.values().any(|text| text.contains(&reference)) {
+        if !referenced.contains(name) {
             continue;
         }
         let value = match def.from.as_deref() {
@@ -387,7 +401,6 @@ fn variables(deployment: &Deployment<'_>, rendered: &BTreeMap<String, String>) -
     out
 }
 
-/// Renders `<provider>/terraform/**` into `tree`.
 /// Which Terraform resources each component (and the foundation) created: the targets of the
 /// staged deploy.
 #[derive(Debug, Clone, Default)]
@@ -418,6 +431,8 @@ fn parse(text: &str, template: String, overridden: bool) -> Result<Vec<String>, 
         })
 }
 
+/// Renders `<provider>/terraform/**` into `out`, each file formatted like `terraform fmt` and
+/// checked to parse; returns the resources each component (and the foundation) created.
 pub fn render_terraform(
     deployment: &Deployment<'_>,
     templates: &Templates,
@@ -428,6 +443,7 @@ pub fn render_terraform(
     let base_dir = format!("{provider}/terraform");
     let shared = shared_context(deployment, &base_context(deployment));
     let mut files: BTreeMap<String, String> = BTreeMap::new();
+    let mut referenced = BTreeSet::new();
 
     for file in ["versions.tf", "providers.tf", "backend.tf", "main.tf"] {
         let name = format!("terraform/{provider}/{file}.tera");
@@ -471,11 +487,17 @@ pub fn render_terraform(
             text.push_str("\n\n");
         }
         if !text.is_empty() {
-            files.insert(format!("{tier}.tf"), text);
+            // Written now: a tier file is most of a large spec's Terraform, and nothing after
+            // this reads it but the variable scan.
+            referenced_variables(&text, &mut referenced);
+            out.put(format!("{base_dir}/{tier}.tf"), hclfmt::format(&text));
         }
     }
 
-    let variables = variables(deployment, &files);
+    for text in files.values() {
+        referenced_variables(text, &mut referenced);
+    }
+    let variables = variables(deployment, &referenced);
     let mut variables_tf = String::new();
     for variable in &variables {
         let _ = writeln!(variables_tf, "variable \"{}\" {{", variable.name);
@@ -545,18 +567,13 @@ pub fn render_terraform(
         }
     }
 
+    // The tier files are written (they were parsed one component at a time as they rendered).
     for (file, text) in files {
         let path = format!("{base_dir}/{file}");
         let formatted = hclfmt::format(&text);
-        // Tier files were parsed one component at a time as they rendered.
-        let tier_file = file
-            .strip_suffix(".tf")
-            .is_some_and(|stem| TIERS.contains(&stem));
-        if !tier_file {
-            let resources = parse(&formatted, path.clone(), !templates.overridden.is_empty())?;
-            if file == "main.tf" {
-                layout.foundation = resources;
-            }
+        let resources = parse(&formatted, path.clone(), !templates.overridden.is_empty())?;
+        if file == "main.tf" {
+            layout.foundation = resources;
         }
         out.put(path, formatted);
     }
