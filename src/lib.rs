@@ -138,6 +138,11 @@ enum Job<'g> {
     Neutral(Result<String, render::TemplateError>),
 }
 
+/// Files a finished job (its index and result) under its place.
+fn place<'g>(results: &mut [Option<Job<'g>>], (job, done): (usize, Job<'g>)) {
+    results[job] = Some(done);
+}
+
 /// Validates the spec for the requested providers and environments and builds its graph.
 pub fn prepare(
     sourced: &SourcedSpec,
@@ -298,79 +303,96 @@ pub fn generate_with<S: Sink>(
     let mut architecture = String::new();
     // Providers are independent: each resolves and renders as one job, the provider-neutral
     // diagrams as another, handing files to the sink as they are finished. The jobs run on as
-    // many threads as there are cores (more would only hold more working sets in memory at
-    // once); results are taken in provider order, so warnings and the first error are the
-    // same as a sequential run.
+    // many threads as there are cores, this one included: more would only hold more working
+    // sets in memory at once, and the report rendered here afterwards reuses the memory this
+    // thread's jobs freed. Results are taken in provider order, so warnings and the first
+    // error are the same as a sequential run.
+    let jobs = providers.len() + 1;
     let next = std::sync::atomic::AtomicUsize::new(0);
-    std::thread::scope(|scope| -> Result<(), Failure> {
-        let graph = &graph;
-        let providers = &providers;
-        let jobs = providers.len() + 1;
+    let run = |job: usize| -> Option<(usize, Job<'_>)> {
+        if let Some(&provider) = providers.get(job) {
+            let done = Job::Provider((|| {
+                let deployment =
+                    catalog::resolve(&graph, catalog, provider).map_err(Failure::Invalid)?;
+                render::render(&deployment, templates, out).map_err(Failure::Template)?;
+                let sheets = provider_cost_sheets(&deployment, catalog, out);
+                Ok((deployment, sheets))
+            })());
+            Some((job, done))
+        } else if job == providers.len() {
+            let done = render::diagrams::render_neutral(&graph, catalog, templates, out);
+            Some((job, Job::Neutral(done)))
+        } else {
+            None
+        }
+    };
+    let take = || next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let mut results: Vec<Option<Job<'_>>> = (0..jobs).map(|_| None).collect();
+    std::thread::scope(|scope| {
         let (send, receive) = std::sync::mpsc::channel();
-        let workers = std::thread::available_parallelism()
-            .map_or(1, std::num::NonZero::get)
-            .min(jobs);
-        for _ in 0..workers {
-            let (send, next) = (send.clone(), &next);
+        let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+        for _ in 1..threads.min(jobs) {
+            let (send, run, take) = (send.clone(), &run, &take);
             scope.spawn(move || {
-                loop {
-                    let job = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                    let done = if let Some(&provider) = providers.get(job) {
-                        Job::Provider((|| {
-                            let deployment = catalog::resolve(graph, catalog, provider)
-                                .map_err(Failure::Invalid)?;
-                            render::render(&deployment, templates, out)
-                                .map_err(Failure::Template)?;
-                            let sheets = provider_cost_sheets(&deployment, catalog, out);
-                            Ok((deployment, sheets))
-                        })())
-                    } else if job == providers.len() {
-                        Job::Neutral(render::diagrams::render_neutral(
-                            graph, catalog, templates, out,
-                        ))
-                    } else {
-                        break;
-                    };
-                    if send.send((job, done)).is_err() {
+                while let Some(done) = run(take()) {
+                    if send.send(done).is_err() {
                         break;
                     }
                 }
             });
         }
         drop(send);
-        let mut results: Vec<Option<Job<'_>>> = (0..jobs).map(|_| None).collect();
-        let mut wait_for = |job: usize| -> Option<Job<'_>> {
-            while results[job].is_none() {
-                // Every worker gone (one panicked): the scope re-raises the panic.
-                let (done, result) = receive.recv().ok()?;
-                results[done] = Some(result);
-            }
-            results[job].take()
-        };
-        let mut provider_results = Vec::new();
-        for (index, provider) in providers.iter().enumerate() {
+        if let Some(provider) = providers.first() {
             progress(Step {
-                index,
+                index: 0,
                 total,
                 label: &format!("{provider}: resolve + render"),
             });
-            provider_results.push(wait_for(index));
         }
-        match wait_for(providers.len()) {
-            Some(Job::Neutral(result)) => architecture = result.map_err(Failure::Template)?,
-            _ => return Ok(()),
+        // Each provider's step is reported once the providers before it are done.
+        let mut reported = 0;
+        let mut report = |results: &[Option<Job<'_>>]| {
+            while reported < providers.len() && results[reported].is_some() {
+                reported += 1;
+                if let Some(provider) = providers.get(reported) {
+                    progress(Step {
+                        index: reported,
+                        total,
+                        label: &format!("{provider}: resolve + render"),
+                    });
+                }
+            }
+        };
+        loop {
+            let job = take();
+            let done = run(job);
+            while let Ok(other) = receive.try_recv() {
+                place(&mut results, other);
+            }
+            let Some(done) = done else { break };
+            place(&mut results, done);
+            report(&results);
         }
-        for result in provider_results {
-            let Some(Job::Provider(result)) = result else {
-                return Ok(());
-            };
+        while results.iter().any(Option::is_none) {
+            // Every other thread gone (one panicked): the scope re-raises the panic.
+            let Ok(done) = receive.recv() else { break };
+            place(&mut results, done);
+            report(&results);
+        }
+    });
+    let mut results = results.into_iter();
+    let provider_results: Vec<_> = results.by_ref().take(providers.len()).collect();
+    if let Some(Some(Job::Neutral(result))) = results.next() {
+        architecture = result.map_err(Failure::Template)?;
+    }
+    for result in provider_results {
+        if let Some(Job::Provider(result)) = result {
             let (deployment, sheets) = result?;
             warnings.extend(deployment.warnings.iter().cloned());
             deployments.insert(deployment.provider, deployment);
             by_provider.push(sheets);
         }
-        Ok(())
-    })?;
+    }
     progress(Step {
         index: total - 1,
         total,
@@ -387,12 +409,10 @@ pub fn generate_with<S: Sink>(
         findings: &findings,
         tradeoffs: &tradeoffs,
     };
-    // The deployments and cost sheets are not needed past this point; freeing them (every
-    // placement's parameters, exports and addresses) overlaps the report's rendering.
-    std::thread::scope(|scope| {
-        scope.spawn(move || drop((deployments, sheets)));
-        render::architecture::render(&graph, catalog, &report, templates, out)
-    })
-    .map_err(Failure::Template)?;
+    // The deployments and cost sheets are not needed past this point: freed first, the
+    // report's rendering reuses their memory.
+    drop((deployments, sheets));
+    render::architecture::render(&graph, catalog, &report, templates, out)
+        .map_err(Failure::Template)?;
     Ok((sink, Report::new(source, warnings)))
 }

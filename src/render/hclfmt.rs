@@ -5,8 +5,13 @@
 //! attributes the way hclwrite does. Heredocs are not supported (templates use `jsonencode`).
 
 /// Formats HCL text; the result ends with exactly one newline.
+///
+/// One pass over the lines. Lines wait in a small buffer only while what follows can still
+/// change them (a run of attributes whose `=` align, blank lines that a closing bracket
+/// drops); every other line flushes the buffer, so a large file is never held as lines.
 pub fn format(input: &str) -> String {
-    let mut lines: Vec<Line<'_>> = Vec::new();
+    let mut out = String::with_capacity(input.len() + input.len() / 8);
+    let mut pending = Pending::default();
     // hclwrite's indent stack: each line that opens brackets pushes its net count; closing
     // lines pop whole entries, so `jsonencode({` indents its body one level, not two.
     let mut indents: Vec<i64> = Vec::new();
@@ -15,13 +20,16 @@ pub fn format(input: &str) -> String {
         let text = raw.trim();
         let continuing_string = scanner.in_string();
         if text.is_empty() && !continuing_string {
-            lines.push(Line {
-                indent: indent_of(&indents),
-                text: "",
-                delta: 0,
-                in_string: false,
-                attribute: None,
-            });
+            pending.push(
+                Line {
+                    indent: indent_of(&indents),
+                    text: "",
+                    delta: 0,
+                    in_string: false,
+                    attribute: None,
+                },
+                &mut out,
+            );
             continue;
         }
         let scan = scanner.scan(text);
@@ -55,51 +63,105 @@ pub fn format(input: &str) -> String {
         } else {
             None
         };
-        lines.push(Line {
-            indent: if continuing_string { -1 } else { indent },
-            text: if continuing_string { raw } else { text },
-            delta: net,
-            in_string: continuing_string,
-            attribute,
-        });
+        pending.push(
+            Line {
+                indent: if continuing_string { -1 } else { indent },
+                text: if continuing_string { raw } else { text },
+                delta: net,
+                in_string: continuing_string,
+                attribute,
+            },
+            &mut out,
+        );
+    }
+    pending.finish(&mut out);
+    out
+}
+
+/// Lines not yet written: no leading, trailing or repeated blank lines, none right inside
+/// brackets, and each run of single-line attributes at one indent level aligned on `=`.
+#[derive(Default)]
+struct Pending<'a> {
+    lines: Vec<Line<'a>>,
+    /// Whether the last line written opened a bracket (`None`: nothing written yet).
+    written_opener: Option<bool>,
+}
+
+impl<'a> Pending<'a> {
+    fn push(&mut self, line: Line<'a>, out: &mut String) {
+        if line.text.is_empty() && !line.in_string {
+            let after_opener = match self.lines.last() {
+                Some(prev) => prev.text.is_empty() || (prev.delta > 0 && !prev.in_string),
+                None => self.written_opener.is_none_or(|opener| opener),
+            };
+            if after_opener {
+                return;
+            }
+        } else if !line.in_string && line.text.starts_with(['}', ']', ')']) {
+            while self
+                .lines
+                .last()
+                .is_some_and(|prev| prev.text.is_empty() && !prev.in_string)
+            {
+                self.lines.pop();
+            }
+        }
+        // A line with text that is not an attribute ends any run of attributes, and no blank
+        // line before it can be dropped any more: everything pending can be written.
+        let settles = !line.text.is_empty() && line.attribute.is_none();
+        let opener = line.delta > 0 && !line.in_string;
+        self.lines.push(line);
+        if settles {
+            self.write(out);
+            self.written_opener = Some(opener);
+        }
     }
 
-    let lines = drop_blank_lines(lines);
-    let mut out = String::with_capacity(input.len() + input.len() / 8);
-    let mut index = 0;
-    while index < lines.len() {
-        let line = &lines[index];
-        if line.attribute.is_none() {
-            push_line(&mut out, line, None);
-            index += 1;
-            continue;
+    /// Writes what is pending, trailing blank lines dropped: the end of the input.
+    fn finish(mut self, out: &mut String) {
+        while self.lines.last().is_some_and(|prev| prev.text.is_empty()) {
+            self.lines.pop();
         }
-        // A run of single-line attributes at one indent level aligns on `=`.
-        let mut end = index;
-        while end < lines.len()
-            && lines[end].indent == line.indent
-            && lines[end].attribute.is_some()
-        {
-            end += 1;
-        }
-        let width = lines[index..end]
-            .iter()
-            .filter_map(|l| l.attribute.map(|(key, _)| key.chars().count()))
-            .max()
-            .unwrap_or(0);
-        for l in &lines[index..end] {
-            push_line(&mut out, l, Some(width));
-        }
-        index = end;
+        self.write(out);
     }
-    out
+
+    fn write(&mut self, out: &mut String) {
+        let lines = &self.lines;
+        let mut index = 0;
+        while index < lines.len() {
+            let line = &lines[index];
+            if line.attribute.is_none() {
+                push_line(out, line, None);
+                index += 1;
+                continue;
+            }
+            // A run of single-line attributes at one indent level aligns on `=`.
+            let mut end = index;
+            while end < lines.len()
+                && lines[end].indent == line.indent
+                && lines[end].attribute.is_some()
+            {
+                end += 1;
+            }
+            let width = lines[index..end]
+                .iter()
+                .filter_map(|l| l.attribute.map(|(key, _)| key.chars().count()))
+                .max()
+                .unwrap_or(0);
+            for l in &lines[index..end] {
+                push_line(out, l, Some(width));
+            }
+            index = end;
+        }
+        self.lines.clear();
+    }
 }
 
 fn indent_of(indents: &[i64]) -> i64 {
     i64::try_from(indents.len()).unwrap_or(0)
 }
 
-/// One line of the input, trimmed (borrowed: a large spec formats a few hundred thousand).
+/// One line of the input, trimmed.
 #[derive(Debug)]
 struct Line<'a> {
     indent: i64,
@@ -164,33 +226,6 @@ fn push_line(out: &mut String, line: &Line<'_>, width: Option<usize>) {
         _ => out.push_str(line.text),
     }
     out.push('\n');
-}
-
-/// No leading, trailing or repeated blank lines; none right inside brackets.
-fn drop_blank_lines(lines: Vec<Line<'_>>) -> Vec<Line<'_>> {
-    let mut kept: Vec<Line<'_>> = Vec::with_capacity(lines.len());
-    for line in lines {
-        if line.text.is_empty() && !line.in_string {
-            let after_opener = kept
-                .last()
-                .is_none_or(|prev| prev.text.is_empty() || (prev.delta > 0 && !prev.in_string));
-            if after_opener {
-                continue;
-            }
-        } else if !line.in_string && line.text.starts_with(['}', ']', ')']) {
-            while kept
-                .last()
-                .is_some_and(|prev| prev.text.is_empty() && !prev.in_string)
-            {
-                kept.pop();
-            }
-        }
-        kept.push(line);
-    }
-    while kept.last().is_some_and(|prev| prev.text.is_empty()) {
-        kept.pop();
-    }
-    kept
 }
 
 /// `type.name` of every top-level `resource "type" "name"` block, found with the formatter's
