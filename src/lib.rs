@@ -132,8 +132,11 @@ fn compare_cost_sheets(
 
 /// What one job of [`generate_with`] produced.
 enum Job<'g> {
-    /// A provider's deployment and its cost sheets (totals only).
-    Provider(Result<(catalog::Deployment<'g>, Vec<cost::CostSheet>), Failure>),
+    /// A provider's files were rendered.
+    Rendered(Result<(), Failure>),
+    /// A provider's cost sheets were written: its deployment (the outline) and the sheets
+    /// (totals only).
+    Priced(Result<(catalog::Deployment<'g>, Vec<cost::CostSheet>), Failure>),
     /// The provider-neutral diagrams: the architecture diagram's text.
     Neutral(Result<String, render::TemplateError>),
 }
@@ -301,30 +304,36 @@ pub fn generate_with<S: Sink>(
     let mut deployments = BTreeMap::new();
     let mut by_provider = Vec::new();
     let mut architecture = String::new();
-    // Providers are independent: each resolves and renders as one job, the provider-neutral
-    // diagrams as another, handing files to the sink as they are finished. The jobs run on as
+    // Providers are independent: each provider's files render as one job and its cost sheets
+    // as another (each resolving the deployment it needs: resolving is cheap, and two smaller
+    // jobs per provider keep both cores busy to the end), the provider-neutral diagrams as a
+    // last one; every job hands files to the sink as they are finished. The jobs run on as
     // many threads as there are cores, this one included: more would only hold more working
     // sets in memory at once, and the report rendered here afterwards reuses the memory this
     // thread's jobs freed. Results are taken in provider order, so warnings and the first
     // error are the same as a sequential run.
-    let jobs = providers.len() + 1;
+    let count = providers.len();
+    let jobs = 2 * count + 1;
     let next = std::sync::atomic::AtomicUsize::new(0);
+    let resolve = |provider| catalog::resolve(&graph, catalog, provider).map_err(Failure::Invalid);
     let run = |job: usize| -> Option<(usize, Job<'_>)> {
-        if let Some(&provider) = providers.get(job) {
-            let done = Job::Provider((|| {
-                let deployment =
-                    catalog::resolve(&graph, catalog, provider).map_err(Failure::Invalid)?;
-                render::render(&deployment, templates, out).map_err(Failure::Template)?;
+        let done = if let Some(&provider) = providers.get(job) {
+            Job::Rendered(resolve(provider).and_then(|deployment| {
+                render::render(&deployment, templates, out).map_err(Failure::Template)
+            }))
+        } else if let Some(&provider) = providers.get(job - count) {
+            Job::Priced(resolve(provider).map(|deployment| {
                 let sheets = provider_cost_sheets(&deployment, catalog, out);
-                Ok((deployment, sheets))
-            })());
-            Some((job, done))
-        } else if job == providers.len() {
-            let done = render::diagrams::render_neutral(&graph, catalog, templates, out);
-            Some((job, Job::Neutral(done)))
+                (deployment.into_outline(), sheets)
+            }))
+        } else if job == 2 * count {
+            Job::Neutral(render::diagrams::render_neutral(
+                &graph, catalog, templates, out,
+            ))
         } else {
-            None
-        }
+            return None;
+        };
+        Some((job, done))
     };
     let take = || next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let mut results: Vec<Option<Job<'_>>> = (0..jobs).map(|_| None).collect();
@@ -349,10 +358,13 @@ pub fn generate_with<S: Sink>(
                 label: &format!("{provider}: resolve + render"),
             });
         }
-        // Each provider's step is reported once the providers before it are done.
+        // Each provider's step is reported once it and the providers before it are done.
         let mut reported = 0;
         let mut report = |results: &[Option<Job<'_>>]| {
-            while reported < providers.len() && results[reported].is_some() {
+            while reported < count
+                && results[reported].is_some()
+                && results[count + reported].is_some()
+            {
                 reported += 1;
                 if let Some(provider) = providers.get(reported) {
                     progress(Step {
@@ -364,8 +376,7 @@ pub fn generate_with<S: Sink>(
             }
         };
         loop {
-            let job = take();
-            let done = run(job);
+            let done = run(take());
             while let Ok(other) = receive.try_recv() {
                 place(&mut results, other);
             }
@@ -381,12 +392,16 @@ pub fn generate_with<S: Sink>(
         }
     });
     let mut results = results.into_iter();
-    let provider_results: Vec<_> = results.by_ref().take(providers.len()).collect();
+    let rendered: Vec<_> = results.by_ref().take(count).collect();
+    let priced: Vec<_> = results.by_ref().take(count).collect();
     if let Some(Some(Job::Neutral(result))) = results.next() {
         architecture = result.map_err(Failure::Template)?;
     }
-    for result in provider_results {
-        if let Some(Job::Provider(result)) = result {
+    for (rendered, priced) in rendered.into_iter().zip(priced) {
+        if let Some(Job::Rendered(result)) = rendered {
+            result?;
+        }
+        if let Some(Job::Priced(result)) = priced {
             let (deployment, sheets) = result?;
             warnings.extend(deployment.warnings.iter().cloned());
             deployments.insert(deployment.provider, deployment);

@@ -147,3 +147,52 @@ fn the_timestamp_check_can_fail() {
     assert!(!has_time_of_day("start_time = \"2025-01-04T03:00:00Z\""));
     assert!(!has_time_of_day("expiration_period = \"01.00:00:00\""));
 }
+
+/// A sink that records every file handed to it, in arrival order.
+#[derive(Default)]
+struct Recorder(std::sync::Mutex<Vec<(String, String)>>);
+
+impl archgen::render::Sink for Recorder {
+    fn put(&self, path: String, text: String) {
+        self.0.lock().expect("lock").push((path, text));
+    }
+}
+
+/// Streaming generation hands the sink every file of the in-memory tree exactly once, with
+/// the same text, and reports one progress step per provider, in order, then the shared files.
+#[test]
+fn streamed_generation_puts_each_file_once_and_reports_steps_in_order() {
+    let path = common::root().join("examples/realtime-analytics/archgen.yaml");
+    let sourced = archgen::spec::load(&path).unwrap_or_else(|r| panic!("{}", r.render(false)));
+    let catalog = common::catalog();
+    let templates = common::templates_for(&sourced.file, &catalog);
+    let options = archgen::GenerateOptions::default();
+    let mut steps = Vec::new();
+    let (recorder, _) = archgen::generate_with(
+        &sourced,
+        &catalog,
+        &templates,
+        &options,
+        || Ok(Recorder::default()),
+        &mut |step| steps.push((step.index, step.total, step.label.to_string())),
+    )
+    .unwrap_or_else(|_| panic!("generates"));
+    let put = recorder.0.into_inner().expect("lock");
+    let mut paths: Vec<&str> = put.iter().map(|(path, _)| path.as_str()).collect();
+    paths.sort_unstable();
+    let before = paths.len();
+    paths.dedup();
+    assert_eq!(before, paths.len(), "a file was put twice");
+    let collected = common::generate_example("realtime-analytics");
+    let streamed: std::collections::BTreeMap<String, String> = put.into_iter().collect();
+    assert_eq!(streamed, collected);
+    assert_eq!(
+        steps,
+        [
+            (0, 4, "aws: resolve + render".to_string()),
+            (1, 4, "azure: resolve + render".to_string()),
+            (2, 4, "gcp: resolve + render".to_string()),
+            (3, 4, "workflows, cost sheets, docs".to_string()),
+        ]
+    );
+}

@@ -75,6 +75,22 @@ impl<'a> Deployment<'a> {
     pub fn children(&self, id: &str) -> impl Iterator<Item = &Placement<'a>> {
         self.attached.get(id, &self.placements)
     }
+
+    /// The deployment without what only its own rendering reads: each placement's size
+    /// parameters, tiers and exports, and the Terraform variables. The placements (component,
+    /// function, implementation, names), the target and the warnings stay: all that the
+    /// cross-provider files (pipeline, tradeoffs) read once the provider's files are rendered,
+    /// at a fraction of a large spec's memory.
+    #[must_use]
+    pub fn into_outline(mut self) -> Self {
+        for placement in &mut self.placements {
+            placement.params = BTreeMap::new();
+            placement.tiers = BTreeMap::new();
+            placement.exports = BTreeMap::new();
+        }
+        self.variables = BTreeMap::new();
+        self
+    }
 }
 
 /// Maps every component onto `provider`.
