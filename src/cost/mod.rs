@@ -86,26 +86,27 @@ pub fn load(override_dir: Option<&Path>) -> Result<Prices, Report> {
             }
         }
     }
-    check(&prices)?;
+    check(&mut prices)?;
     Ok(prices)
 }
 
-/// Every formula parses and every line prices every listed region (an `unlisted` line prices
-/// none).
-fn check(prices: &Prices) -> Result<(), Report> {
+/// Every formula parses (and is kept parsed) and every line prices every listed region (an
+/// `unlisted` line prices none).
+fn check(prices: &mut Prices) -> Result<(), Report> {
     let mut problems = Vec::new();
-    for (provider, file) in &prices.providers {
-        for (function, pricing) in &file.functions {
-            for line in &pricing.lines {
+    for (provider, file) in &mut prices.providers {
+        for (function, pricing) in &mut file.functions {
+            for line in &mut pricing.lines {
                 if line.free.is_some() {
                     continue;
                 }
                 match &line.quantity {
-                    Some(q) => {
-                        if let Err(err) = formula::parse(q) {
+                    Some(q) => match formula::parse(q) {
+                        Ok(expr) => line.parsed = Some(expr),
+                        Err(err) => {
                             problems.push(format!("{provider} {function} `{}`: {err}", line.name));
                         }
-                    }
+                    },
                     None => problems.push(format!(
                         "{provider} {function} `{}`: no quantity",
                         line.name
@@ -693,8 +694,13 @@ fn unlisted_reason(line: &Line, context: &LineContext<'_>, why: &str) -> String 
 /// A line's billed quantity (after its free units) and the assumptions that drove it.
 fn line_quantity(line: &Line, context: &LineContext<'_>) -> Result<(f64, Vec<Assumption>), String> {
     let params = context.params;
-    let formula = line.quantity.as_deref().unwrap_or("0");
-    let expr = formula::parse(formula)?;
+    let parsed;
+    let expr = if let Some(expr) = &line.parsed {
+        expr
+    } else {
+        parsed = formula::parse(line.quantity.as_deref().unwrap_or("0"))?;
+        &parsed
+    };
     let mut assumptions: Vec<Assumption> = Vec::new();
     let mut resolve = |name: &str| -> Option<f64> {
         let found = match name {

@@ -57,6 +57,9 @@ pub struct Line {
     pub unit: String,
     /// Quantity formula (docs/pricing.md).
     pub quantity: Option<String>,
+    /// `quantity`, parsed once when the price files load (not part of the file format).
+    #[serde(skip)]
+    pub parsed: Option<super::formula::Expr>,
     /// USD per unit, per region.
     #[serde(default)]
     pub price: BTreeMap<String, f64>,
