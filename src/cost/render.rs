@@ -7,9 +7,17 @@ use std::fmt::Write as _;
 use serde::Serialize;
 
 use super::CostSheet;
+use crate::render::filters::push_md;
 
 /// Money as `$1,234.56`.
 pub fn money(value: f64) -> String {
+    let mut out = String::new();
+    push_money(&mut out, value);
+    out
+}
+
+/// [`money`], appended to `out`.
+pub(crate) fn push_money(out: &mut String, value: f64) {
     let cents = (value * 100.0).round();
     let negative = cents < 0.0;
     #[expect(
@@ -17,52 +25,86 @@ pub fn money(value: f64) -> String {
         reason = "monthly costs are far below i64::MAX cents"
     )]
     let cents = cents.abs() as i64;
-    let dollars = cents / 100;
-    let mut digits = dollars.to_string();
-    let mut grouped = String::new();
-    while digits.len() > 3 {
-        let tail = digits.split_off(digits.len() - 3);
-        grouped = format!(",{tail}{grouped}");
+    if negative {
+        out.push('-');
     }
-    format!(
-        "{}${digits}{grouped}.{:02}",
-        if negative { "-" } else { "" },
-        cents % 100
-    )
+    out.push('$');
+    let start = out.len();
+    let _ = write!(out, "{}", cents / 100);
+    // Thousands separators, from the left: the first group has 1 to 3 digits.
+    let digits = out.len() - start;
+    for at in (1..digits).rev().filter(|at| (digits - at).is_multiple_of(3)) {
+        out.insert(start + at, ',');
+    }
+    let _ = write!(out, ".{:02}", cents % 100);
 }
 
 /// A quantity with at most 3 decimals, no trailing zeros.
 pub(crate) fn quantity(value: f64) -> String {
-    let text = format!("{value:.3}");
-    let text = text.trim_end_matches('0').trim_end_matches('.');
-    if text.is_empty() {
-        "0".into()
-    } else {
-        text.into()
+    let mut out = String::new();
+    push_quantity(&mut out, value);
+    out
+}
+
+/// [`quantity`], appended to `out`.
+fn push_quantity(out: &mut String, value: f64) {
+    let start = out.len();
+    let _ = write!(out, "{value:.3}");
+    if out[start..].contains('.') {
+        while out.ends_with('0') {
+            out.pop();
+        }
+        if out.ends_with('.') {
+            out.pop();
+        }
+    }
+    if out.len() == start {
+        out.push('0');
     }
 }
 
 /// A unit price with the digits it has, at least cents: `$3.00`, `$0.023`, `$0.0000166667`.
-fn unit_price(value: f64) -> String {
-    let text = if value >= 0.01 {
-        format!("{value:.4}")
+fn push_unit_price(out: &mut String, value: f64) {
+    out.push('$');
+    let start = out.len();
+    if value >= 0.01 {
+        let _ = write!(out, "{value:.4}");
     } else {
-        format!("{value:.10}")
-    };
-    let (whole, fraction) = text.split_once('.').unwrap_or((&text, ""));
-    let mut fraction = fraction.trim_end_matches('0').to_string();
-    while fraction.len() < 2 {
-        fraction.push('0');
+        let _ = write!(out, "{value:.10}");
     }
-    format!("${whole}.{fraction}")
+    match out[start..].find('.') {
+        Some(dot) => {
+            let dot = start + dot;
+            while out.len() > dot + 1 && out.ends_with('0') {
+                out.pop();
+            }
+            while out.len() < dot + 3 {
+                out.push('0');
+            }
+        }
+        None => out.push_str(".00"),
+    }
 }
 
 fn assumptions_text(line: &super::CostLine) -> String {
-    line.assumptions
-        .iter()
-        .map(|a| format!("{}={} ({})", a.name, quantity(a.value), a.source))
-        .collect::<Vec<_>>()
-        .join("; ")
+    let mut out = String::new();
+    push_assumptions(&mut out, line);
+    out
+}
+
+/// `name=value (source)` for each assumption of `line`, `; `-separated, appended to `out`.
+fn push_assumptions(out: &mut String, line: &super::CostLine) {
+    for (index, a) in line.assumptions.iter().enumerate() {
+        if index > 0 {
+            out.push_str("; ");
+        }
+        out.push_str(&a.name);
+        out.push('=');
+        push_quantity(out, a.value);
+        out.push_str(" (");
+        out.push_str(&a.source);
+        out.push(')');
+    }
 }
 
 fn header(sheet: &CostSheet) -> String {
@@ -80,50 +122,60 @@ fn header(sheet: &CostSheet) -> String {
 pub fn markdown(sheet: &CostSheet) -> String {
     let mut out = format!("# Monthly cost: {}\n\n", header(sheet));
     out.push_str("| component | billing line | quantity | unit price | monthly | assumptions |\n| --- | --- | ---: | ---: | ---: | --- |\n");
+    // Written piece by piece into `out` (a large sheet has tens of thousands of lines).
+    let mut name = String::new();
+    let mut assumptions = String::new();
     for component in &sheet.components {
-        let name = format!(
-            "`{}` {} ({})",
-            component.id,
-            escape_md(&component.service),
-            component.size
-        );
+        name.clear();
+        name.push('`');
+        name.push_str(&component.id);
+        name.push_str("` ");
+        push_md(&mut name, &component.service);
+        name.push_str(" (");
+        name.push_str(&component.size);
+        name.push(')');
         if let Some(free) = &component.free {
-            let _ = writeln!(out, "| {name} | free: {} | | | $0.00 | |", escape_md(free));
+            out.push_str("| ");
+            out.push_str(&name);
+            out.push_str(" | free: ");
+            push_md(&mut out, free);
+            out.push_str(" | | | $0.00 | |\n");
         }
         for line in &component.lines {
-            match &line.free {
-                Some(free) => {
-                    let _ = writeln!(
-                        out,
-                        "| {name} | {} (free: {}) | | | $0.00 | |",
-                        escape_md(&line.name),
-                        escape_md(free)
-                    );
-                }
-                None => {
-                    let _ = writeln!(
-                        out,
-                        "| {name} | {} | {} {} | {} | {} |{}|",
-                        escape_md(&line.name),
-                        quantity(line.quantity),
-                        escape_md(&line.unit),
-                        unit_price(line.unit_price),
-                        money(line.monthly),
-                        // An empty cell is `| |`, not `|  |` (markdownlint MD060).
-                        match assumptions_text(line) {
-                            text if text.is_empty() => " ".to_string(),
-                            text => format!(" {} ", escape_md(&text)),
-                        }
-                    );
-                }
+            out.push_str("| ");
+            out.push_str(&name);
+            out.push_str(" | ");
+            push_md(&mut out, &line.name);
+            if let Some(free) = &line.free {
+                out.push_str(" (free: ");
+                push_md(&mut out, free);
+                out.push_str(") | | | $0.00 | |\n");
+                continue;
             }
+            out.push_str(" | ");
+            push_quantity(&mut out, line.quantity);
+            out.push(' ');
+            push_md(&mut out, &line.unit);
+            out.push_str(" | ");
+            push_unit_price(&mut out, line.unit_price);
+            out.push_str(" | ");
+            push_money(&mut out, line.monthly);
+            out.push_str(" | ");
+            // An empty cell is `| |`, not `|  |` (markdownlint MD060).
+            assumptions.clear();
+            push_assumptions(&mut assumptions, line);
+            if !assumptions.is_empty() {
+                push_md(&mut out, &assumptions);
+                out.push(' ');
+            }
+            out.push_str("|\n");
         }
         if component.lines.len() > 1 {
-            let _ = writeln!(
-                out,
-                "| {name} | **subtotal** | | | **{}** | |",
-                money(component.monthly)
-            );
+            out.push_str("| ");
+            out.push_str(&name);
+            out.push_str(" | **subtotal** | | | **");
+            push_money(&mut out, component.monthly);
+            out.push_str("** | |\n");
         }
     }
     out.push_str("\n| tier | monthly |\n| --- | ---: |\n");
@@ -230,20 +282,33 @@ pub fn table(sheet: &CostSheet) -> String {
     out
 }
 
+/// A CSV field appended to `out`: quoted (quotes doubled) when it holds `,`, `"` or a newline.
+fn push_field(out: &mut String, text: &str) {
+    if text.contains([',', '"', '\n']) {
+        out.push('"');
+        for (index, part) in text.split('"').enumerate() {
+            if index > 0 {
+                out.push_str("\"\"");
+            }
+            out.push_str(part);
+        }
+        out.push('"');
+    } else {
+        out.push_str(text);
+    }
+}
+
 /// CSV, one row per billing line.
 pub fn csv(sheet: &CostSheet) -> String {
-    let field = |text: &str| {
-        if text.contains([',', '"', '\n']) {
-            format!("\"{}\"", text.replace('"', "\"\""))
-        } else {
-            text.to_string()
-        }
-    };
     let mut out = String::from(
         "provider,environment,component,function,service,size,line,sku,unit,quantity,unit_price,monthly,assumptions,as_of\n",
     );
+    // Written piece by piece into `out` (a large sheet has tens of thousands of lines).
+    let mut base = String::new();
+    let mut scratch = String::new();
     for component in &sheet.components {
-        let base = [
+        base.clear();
+        for (index, field) in [
             sheet.provider.as_str(),
             sheet.environment.as_str(),
             component.id.as_str(),
@@ -251,32 +316,42 @@ pub fn csv(sheet: &CostSheet) -> String {
             component.service.as_str(),
             component.size.as_str(),
         ]
-        .map(field)
-        .join(",");
+        .into_iter()
+        .enumerate()
+        {
+            if index > 0 {
+                base.push(',');
+            }
+            push_field(&mut base, field);
+        }
         if let Some(free) = &component.free {
-            let _ = writeln!(
-                out,
-                "{base},{},,,0,0,0.00,,{}",
-                field(&format!("free: {free}")),
-                field(&sheet.as_of)
-            );
+            out.push_str(&base);
+            out.push(',');
+            push_field(&mut out, &format!("free: {free}"));
+            out.push_str(",,,0,0,0.00,,");
+            push_field(&mut out, &sheet.as_of);
+            out.push('\n');
         }
         for line in &component.lines {
-            let _ = writeln!(
-                out,
-                "{base},{},{},{},{},{},{:.2},{},{}",
-                field(&line.free.as_ref().map_or_else(
-                    || line.name.clone(),
-                    |f| format!("{} (free: {f})", line.name)
-                )),
-                field(&line.sku),
-                field(&line.unit),
-                quantity(line.quantity),
-                line.unit_price,
-                line.monthly,
-                field(&assumptions_text(line)),
-                field(&sheet.as_of)
-            );
+            out.push_str(&base);
+            out.push(',');
+            match &line.free {
+                Some(free) => push_field(&mut out, &format!("{} (free: {free})", line.name)),
+                None => push_field(&mut out, &line.name),
+            }
+            out.push(',');
+            push_field(&mut out, &line.sku);
+            out.push(',');
+            push_field(&mut out, &line.unit);
+            out.push(',');
+            push_quantity(&mut out, line.quantity);
+            let _ = write!(out, ",{},{:.2},", line.unit_price, line.monthly);
+            scratch.clear();
+            push_assumptions(&mut scratch, line);
+            push_field(&mut out, &scratch);
+            out.push(',');
+            push_field(&mut out, &sheet.as_of);
+            out.push('\n');
         }
     }
     out
@@ -526,14 +601,23 @@ pub fn diff_markdown(diffs: &[CostDiff]) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::money;
+    use super::{money, quantity};
+
+    fn unit_price(value: f64) -> String {
+        let mut out = String::from("|");
+        super::push_unit_price(&mut out, value);
+        // Appending leaves what was there before.
+        out.strip_prefix('|').expect("prefix kept").to_string()
+    }
 
     #[test]
     fn unit_prices_keep_their_digits_and_at_least_cents() {
-        assert_eq!(super::unit_price(3.0), "$3.00");
-        assert_eq!(super::unit_price(0.5), "$0.50");
-        assert_eq!(super::unit_price(0.023), "$0.023");
-        assert_eq!(super::unit_price(0.000_016_666_7), "$0.0000166667");
+        assert_eq!(unit_price(3.0), "$3.00");
+        assert_eq!(unit_price(0.5), "$0.50");
+        assert_eq!(unit_price(0.023), "$0.023");
+        assert_eq!(unit_price(0.000_016_666_7), "$0.0000166667");
+        assert_eq!(unit_price(0.0), "$0.00");
+        assert_eq!(unit_price(12.345_67), "$12.3457");
     }
 
     #[test]
@@ -542,5 +626,21 @@ mod tests {
         assert_eq!(money(1234.5), "$1,234.50");
         assert_eq!(money(1_234_567.891), "$1,234,567.89");
         assert_eq!(money(-12.3), "-$12.30");
+        assert_eq!(money(999.999), "$1,000.00");
+        assert_eq!(money(100.0), "$100.00");
+        assert_eq!(money(123_456.0), "$123,456.00");
+        assert_eq!(money(-1_234_567.0), "-$1,234,567.00");
+        assert_eq!(money(-0.001), "$0.00");
+    }
+
+    #[test]
+    fn quantities_have_at_most_three_decimals_and_no_trailing_zeros() {
+        assert_eq!(quantity(0.0), "0");
+        assert_eq!(quantity(1.5), "1.5");
+        assert_eq!(quantity(10.0), "10");
+        assert_eq!(quantity(730.0), "730");
+        assert_eq!(quantity(1234.5678), "1234.568");
+        assert_eq!(quantity(0.0004), "0");
+        assert_eq!(quantity(-2.25), "-2.25");
     }
 }

@@ -85,6 +85,12 @@ pub fn mermaid_comment(value: &str) -> String {
 /// emphasis or links from free text (`\\ * _ [ ]` escaped outside code spans).
 pub fn md(value: &str) -> String {
     let mut out = String::with_capacity(value.len());
+    push_md(&mut out, value);
+    out
+}
+
+/// [`md`], appended to `out`.
+pub fn push_md(out: &mut String, value: &str) {
     // Inside a `code span` a backslash is literal, so only the table's `|` is escaped there.
     let mut in_code = false;
     for c in value.chars() {
@@ -105,7 +111,6 @@ pub fn md(value: &str) -> String {
             c => out.push(c),
         }
     }
-    out
 }
 
 /// Text for a single-line comment in HCL, shell or YAML: no newlines, no control characters,

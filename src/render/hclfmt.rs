@@ -272,6 +272,21 @@ fn two_labels(rest: &str) -> Option<String> {
         .then(|| format!("{kind}.{name}"))
 }
 
+/// The bytes [`Scanner::scan`] acts on inside a string literal.
+static IN_STRING: [bool; 256] = byte_set(b"\\\"$%");
+/// The bytes [`Scanner::scan`] acts on outside string literals (in code or an interpolation).
+static OUTSIDE_STRING: [bool; 256] = byte_set(b"\"#/{}[]()");
+
+const fn byte_set(bytes: &[u8]) -> [bool; 256] {
+    let mut set = [false; 256];
+    let mut i = 0;
+    while i < bytes.len() {
+        set[bytes[i] as usize] = true;
+        i += 1;
+    }
+    set
+}
+
 #[derive(Default)]
 struct Scan {
     opens: i64,
@@ -300,6 +315,16 @@ impl Scanner {
         let bytes = text.as_bytes();
         let mut i = 0;
         while i < bytes.len() {
+            // Skip to the next byte that can matter where the scan is (most bytes do not).
+            let matters = if self.in_string() {
+                &IN_STRING
+            } else {
+                &OUTSIDE_STRING
+            };
+            match bytes[i..].iter().position(|&b| matters[usize::from(b)]) {
+                Some(skip) => i += skip,
+                None => break,
+            }
             let c = bytes[i];
             let next = bytes.get(i + 1).copied();
             i += 1;
