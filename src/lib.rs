@@ -5,12 +5,14 @@
 //!
 //! ```text
 //! spec::load ─▶ SourcedSpec ─▶ spec::validate ─▶ ValidSpec ─▶ graph::build ─▶ ServiceGraph
-//!   ─▶ catalog::resolve (per provider) ─▶ Deployment ─▶ render::render ─▶ OutputTree
-//!   ─▶ outputs::write | outputs::check
+//!   ─▶ catalog::resolve (per provider) ─▶ Deployment ─▶ render::render ─▶ files, one by one
+//!   ─▶ a render::Sink: outputs::Staging (write) | outputs::Checker (--check)
+//!                      | render::Collect (an OutputTree in memory)
 //! ```
 //!
-//! I/O happens only at the ends: reading the spec / catalog / template overrides, and
-//! `outputs`. Everything in between is deterministic: the same spec gives byte-identical files.
+//! I/O happens only at the ends: reading the spec / catalog / template overrides, and the
+//! `outputs` sinks. Everything in between is deterministic: the same spec gives byte-identical
+//! files, whatever order the jobs finish in.
 
 pub mod analyze;
 pub mod catalog;
