@@ -33,7 +33,10 @@ pub(crate) fn push_money(out: &mut String, value: f64) {
     let _ = write!(out, "{}", cents / 100);
     // Thousands separators, from the left: the first group has 1 to 3 digits.
     let digits = out.len() - start;
-    for at in (1..digits).rev().filter(|at| (digits - at).is_multiple_of(3)) {
+    for at in (1..digits)
+        .rev()
+        .filter(|at| (digits - at).is_multiple_of(3))
+    {
         out.insert(start + at, ',');
     }
     let _ = write!(out, ".{:02}", cents % 100);
