@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Benchmark: full `archgen generate` (all three providers, every artifact) on synthetic specs of
-# N components cycling through the catalog (fleet-wide functions once); prints median wall time and peak RSS per N,
+# N components cycling through the catalog (fleet-wide functions once); prints per N the median
+# wall time, time per component, median CPU time (user + system), and the median and largest peak
+# RSS over every run,
 # into a fresh directory and again into the directory it generated (the everyday regenerate).
 #
 #   scripts/bench.sh [N ...]          default: 10 100 1000; runs per N: BENCH_RUNS (default 5)
@@ -57,38 +59,46 @@ spec_for() { # N -> spec text
 timed() {
   local start end
   start=$EPOCHREALTIME
-  /usr/bin/time -f '%e %M' -o "$work/time" "$@" 2>/dev/null
+  /usr/bin/time -f '%e %M %U %S' -o "$work/time" "$@" 2>/dev/null
   end=$EPOCHREALTIME
   awk -v a="$start" -v b="$end" 'BEGIN {printf "%.3f", b - a}'
 }
 
-printf '%8s %12s %14s %12s %10s %12s\n' N "median (s)" "per comp (ms)" "peak RSS MB" files "regen (s)"
+median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+
+printf '%8s %11s %14s %9s %13s %10s %7s %10s\n' N "median (s)" "per comp (ms)" "cpu (s)" "RSS med (MB)" "max (MB)" files "regen (s)"
 [ "$#" -gt 0 ] || set -- 10 100 1000
 for n in "$@"; do
   spec="$work/bench-$n.yaml"
   spec_for "$n" >"$spec"
   times=()
-  rss=0
+  cpus=()
+  rss=()
   files=0
   for ((r = 0; r < runs; r++)); do
     out="$work/out-$n"
     rm -rf "$out"
     secs=$(timed "$bin" generate "$spec" -o "$out" --quiet)
-    read -r _ kb <"$work/time"
+    read -r _ kb user sys <"$work/time"
     times+=("$secs")
-    [ "$kb" -gt "$rss" ] && rss="$kb"
+    cpus+=("$(awk -v u="$user" -v s="$sys" 'BEGIN {printf "%.2f", u + s}')")
+    rss+=("$kb")
     files=$(find "$out" -type f | wc -l)
   done
   # Regenerate: the same spec into the tree just generated (unchanged files).
   regen=()
   for ((r = 0; r < runs; r++)); do
     secs=$(timed "$bin" generate "$spec" -o "$out" --quiet)
-    read -r _ kb <"$work/time"
+    read -r _ kb _ _ <"$work/time"
     regen+=("$secs")
-    [ "$kb" -gt "$rss" ] && rss="$kb"
+    rss+=("$kb")
   done
-  median=$(printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
-  regen_median=$(printf '%s\n' "${regen[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
-  per=$(awk -v m="$median" -v n="$n" 'BEGIN {printf "%.2f", m * 1000 / n}')
-  printf '%8s %12s %14s %12s %10s %12s\n' "$n" "$median" "$per" "$((rss / 1024))" "$files" "$regen_median"
+  median_s=$(printf '%s\n' "${times[@]}" | median)
+  regen_s=$(printf '%s\n' "${regen[@]}" | median)
+  cpu_s=$(printf '%s\n' "${cpus[@]}" | median)
+  rss_med=$(printf '%s\n' "${rss[@]}" | median)
+  rss_max=$(printf '%s\n' "${rss[@]}" | sort -n | tail -1)
+  per=$(awk -v m="$median_s" -v n="$n" 'BEGIN {printf "%.2f", m * 1000 / n}')
+  printf '%8s %11s %14s %9s %13s %10s %7s %10s\n' "$n" "$median_s" "$per" "$cpu_s" \
+    "$((rss_med / 1024))" "$((rss_max / 1024))" "$files" "$regen_s"
 done
