@@ -303,9 +303,6 @@ pub fn generate_with<S: Sink>(
     let source = graph.spec.source.clone();
     let providers: Vec<Provider> = graph.spec.providers.keys().copied().collect();
     let total = providers.len() + 1;
-    let mut deployments = BTreeMap::new();
-    let mut by_provider = Vec::new();
-    let mut architecture = String::new();
     // Providers are independent: each provider's files render as one job and its cost sheets
     // as another (each resolving the deployment it needs: resolving is cheap, and two smaller
     // jobs per provider keep both cores busy to the end), the provider-neutral diagrams as a
@@ -353,37 +350,25 @@ pub fn generate_with<S: Sink>(
             });
         }
         drop(send);
-        if let Some(provider) = providers.first() {
-            progress(Step {
-                index: 0,
-                total,
-                label: &format!("{provider}: resolve + render"),
-            });
-        }
-        // Each provider's step is reported once it and the providers before it are done.
+        // Each provider's step is reported once the providers before it are done (both jobs).
         let mut reported = 0;
         let mut report = |results: &[Option<Job<'_>>]| {
-            while reported < count
-                && results[reported].is_some()
-                && results[count + reported].is_some()
-            {
+            let done = |i: usize| results[i].is_some() && results[count + i].is_some();
+            while reported < count && (reported == 0 || done(reported - 1)) {
+                progress(Step {
+                    index: reported,
+                    total,
+                    label: &format!("{}: resolve + render", providers[reported]),
+                });
                 reported += 1;
-                if let Some(provider) = providers.get(reported) {
-                    progress(Step {
-                        index: reported,
-                        total,
-                        label: &format!("{provider}: resolve + render"),
-                    });
-                }
             }
         };
-        loop {
-            let done = run(take());
+        report(&results);
+        while let Some(done) = run(take()) {
+            place(&mut results, done);
             while let Ok(other) = receive.try_recv() {
                 place(&mut results, other);
             }
-            let Some(done) = done else { break };
-            place(&mut results, done);
             report(&results);
         }
         while results.iter().any(Option::is_none) {
@@ -396,9 +381,12 @@ pub fn generate_with<S: Sink>(
     let mut results = results.into_iter();
     let rendered: Vec<_> = results.by_ref().take(count).collect();
     let priced: Vec<_> = results.by_ref().take(count).collect();
-    if let Some(Some(Job::Neutral(result))) = results.next() {
-        architecture = result.map_err(Failure::Template)?;
-    }
+    let architecture = match results.next() {
+        Some(Some(Job::Neutral(result))) => result.map_err(Failure::Template)?,
+        _ => String::new(),
+    };
+    let mut deployments = BTreeMap::new();
+    let mut by_provider = Vec::new();
     for (rendered, priced) in rendered.into_iter().zip(priced) {
         if let Some(Job::Rendered(result)) = rendered {
             result?;

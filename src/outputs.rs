@@ -5,8 +5,8 @@
 //! as it is rendered and then dropped, so a large spec's output is never all in memory. Files are
 //! written to a staging directory beside the target, files a user added (anything not in
 //! archgen's manifest) are hard-linked into it, then the two directories are swapped in one
-//! atomic exchange (or two renames where there is none). A run killed at any point leaves the old tree or the new one, never a mix; the next
-//! run finishes or undoes an interrupted swap. The manifest lists what archgen wrote, so files it
+//! atomic exchange (or two renames where there is none). A run killed at any point leaves the
+//! old tree or the new one, never a mix; the next run finishes or undoes an interrupted swap. The manifest lists what archgen wrote, so files it
 //! no longer generates disappear and a user's own files are never touched.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -618,15 +618,6 @@ fn compare(dir: &Path, path: &str, text: &str) -> Option<Drift> {
         path: path.to_string(),
         diff,
     })
-}
-
-/// Compares `tree` with `dir` without writing anything.
-pub fn check(tree: &OutputTree, dir: &Path) -> Vec<Drift> {
-    let checker = Checker::open(dir, &Scope::All);
-    for (path, text) in tree {
-        checker.put(path.clone(), text.clone());
-    }
-    checker.finish().1
 }
 
 #[cfg(test)]

@@ -83,17 +83,18 @@ pub fn format(input: &str) -> String {
 #[derive(Default)]
 struct Pending<'a> {
     lines: Vec<Line<'a>>,
-    /// Whether the last line written opened a bracket (`None`: nothing written yet).
-    written_opener: Option<bool>,
+    /// The last line written, which the next blank line is judged against.
+    written: Option<Line<'a>>,
 }
 
 impl<'a> Pending<'a> {
     fn push(&mut self, line: Line<'a>, out: &mut String) {
         if line.text.is_empty() && !line.in_string {
-            let after_opener = match self.lines.last() {
-                Some(prev) => prev.text.is_empty() || (prev.delta > 0 && !prev.in_string),
-                None => self.written_opener.is_none_or(|opener| opener),
-            };
+            let after_opener = self
+                .lines
+                .last()
+                .or(self.written.as_ref())
+                .is_none_or(|prev| prev.text.is_empty() || (prev.delta > 0 && !prev.in_string));
             if after_opener {
                 return;
             }
@@ -109,11 +110,9 @@ impl<'a> Pending<'a> {
         // A line with text that is not an attribute ends any run of attributes, and no blank
         // line before it can be dropped any more: everything pending can be written.
         let settles = !line.text.is_empty() && line.attribute.is_none();
-        let opener = line.delta > 0 && !line.in_string;
         self.lines.push(line);
         if settles {
             self.write(out);
-            self.written_opener = Some(opener);
         }
     }
 
@@ -153,6 +152,7 @@ impl<'a> Pending<'a> {
             }
             index = end;
         }
+        self.written = self.lines.pop();
         self.lines.clear();
     }
 }
