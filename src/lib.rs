@@ -318,7 +318,11 @@ pub fn generate_with<S: Sink>(
     let run = |job: usize| -> Option<(usize, Job<'_>)> {
         let done = if let Some(&provider) = providers.get(job) {
             Job::Rendered(resolve(provider).and_then(|deployment| {
-                render::render(&deployment, templates, out).map_err(Failure::Template)
+                // This provider's templates, compiled here and dropped when its files are done.
+                templates
+                    .for_deployment(&deployment)
+                    .and_then(|templates| render::render(&deployment, &templates, out))
+                    .map_err(Failure::Template)
             }))
         } else if let Some(&provider) = providers.get(job - count) {
             Job::Priced(resolve(provider).map(|deployment| {

@@ -165,7 +165,7 @@ fn streamed_generation_puts_each_file_once_and_reports_steps_in_order() {
     let path = common::root().join("examples/realtime-analytics/archgen.yaml");
     let sourced = archgen::spec::load(&path).unwrap_or_else(|r| panic!("{}", r.render(false)));
     let catalog = common::catalog();
-    let templates = common::templates_for(&sourced.file, &catalog);
+    let templates = common::templates_base();
     let options = archgen::GenerateOptions::default();
     let mut steps = Vec::new();
     let (recorder, _) = archgen::generate_with(

@@ -77,24 +77,47 @@ fn an_override_including_a_built_in_component_template_compiles() {
     }
 }
 
-/// A per-function template not compiled yet is never silently left out: generating without
-/// compiling the spec's templates fails instead of dropping components or health checks.
+/// The per-function templates are compiled by each provider's view, from the same merged
+/// sources: the built-in templates loaded with the per-function ones deferred generate exactly
+/// what the fully compiled set does, and a deferred template still counts as existing.
 #[test]
-fn an_uncompiled_per_function_template_fails_loudly() {
-    let templates = Templates::load_base(None).expect("templates load");
-    assert!(templates.contains("scripts/aws/health/cdn.sh.tera"));
+fn deferred_per_function_templates_generate_the_same_files() {
+    let base = Templates::load_base(None).expect("templates load");
+    assert!(base.contains("scripts/aws/health/cdn.sh.tera"));
     let sourced = spec::parse("broken.yaml", SPEC).expect("parses");
-    match archgen::generate(
+    let generate = |templates: &Templates| match archgen::generate(
+        &sourced,
+        &common::catalog(),
+        templates,
+        &GenerateOptions::default(),
+    ) {
+        Ok(generated) => generated.tree,
+        Err(other) => panic!("{other:?}"),
+    };
+    let deferred = generate(&base);
+    assert!(deferred.keys().any(|path| path == "aws/terraform/data.tf"));
+    assert_eq!(deferred, generate(&common::templates()));
+}
+
+/// An override of a per-function template reaches the provider view that renders it.
+#[test]
+fn an_override_of_a_component_template_is_rendered_by_the_provider_view() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("terraform/aws/components/cache.tf.tera");
+    std::fs::create_dir_all(file.parent().expect("parent")).expect("mkdir");
+    std::fs::write(&file, "# overridden cache for {{ c.name }}\n").expect("write");
+    let templates = Templates::load_base(Some(dir.path())).expect("templates load");
+    let sourced = spec::parse("broken.yaml", SPEC).expect("parses");
+    let tree = match archgen::generate(
         &sourced,
         &common::catalog(),
         &templates,
         &GenerateOptions::default(),
     ) {
-        Err(Failure::Template(err)) => assert!(
-            err.template.contains("/components/") || err.template.contains("/health/"),
-            "{err}"
-        ),
-        Err(other) => panic!("expected a template error, got {other:?}"),
-        Ok(_) => panic!("generated without the spec's component templates"),
-    }
+        Ok(generated) => generated.tree,
+        Err(other) => panic!("{other:?}"),
+    };
+    let data = &tree["aws/terraform/data.tf"];
+    assert!(data.contains("# overridden cache for cache"), "{data}");
+    assert!(!data.contains("aws_elasticache"), "{data}");
 }

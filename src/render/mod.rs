@@ -20,7 +20,7 @@ use std::path::Path;
 use include_dir::{Dir, include_dir};
 use tera::{Context, Kwargs, State, Tera};
 
-use crate::catalog::{Catalog, Deployment, Implementation, Provider};
+use crate::catalog::{Deployment, Implementation, Provider};
 
 pub use terraform::{TerraformLayout, render_terraform};
 
@@ -91,13 +91,34 @@ impl std::fmt::Display for TemplateError {
 }
 
 /// The template set: built-in templates with `--templates-dir` files laid over them.
+///
+/// The provider-neutral set is compiled when loaded; each provider's files render through a
+/// [`Templates::for_deployment`] view, which compiles that provider's templates (only the
+/// per-function ones its deployment uses) when its render starts and is dropped when it ends.
 pub struct Templates {
     tera: Tera,
     /// Names of templates replaced or added from disk.
     pub overridden: Vec<String>,
-    /// Built-in templates of one function on one provider not compiled yet (see
-    /// [`Templates::load_base`]): most of the template text, and a small spec uses few of them.
-    deferred: BTreeMap<String, &'static str>,
+    /// Every template's text, built-in ones with the overrides laid over (what views compile
+    /// from); empty in a view.
+    sources: BTreeMap<String, Source>,
+    /// Built-in per-function templates left out of `tera` (see [`Templates::load_base`]).
+    deferred: BTreeSet<String>,
+}
+
+/// A template's text: built in (embedded in the binary) or read from `--templates-dir`.
+enum Source {
+    Builtin(&'static str),
+    Override(String),
+}
+
+impl Source {
+    fn text(&self) -> &str {
+        match self {
+            Self::Builtin(text) => text,
+            Self::Override(text) => text,
+        }
+    }
 }
 
 /// The Terraform template of a component: its catalog entry's `template`, else its function.
@@ -121,14 +142,13 @@ pub fn health_template(provider: Provider, function: &str) -> String {
     )
 }
 
-/// Removes from `deferred` every template the `roots` include, import or extend, directly or
-/// through another deferred template, and returns them.
-fn take_included<'a>(
-    deferred: &mut BTreeMap<String, &'static str>,
-    roots: impl IntoIterator<Item = &'a str>,
-) -> Vec<(String, &'static str)> {
-    let mut taken = Vec::new();
-    let mut pending: Vec<&'a str> = roots.into_iter().collect();
+/// Adds to `chosen` every template of `sources` that the templates in it include, import or
+/// extend, directly or through another included template.
+fn add_included<'a>(
+    sources: &'a BTreeMap<String, Source>,
+    chosen: &mut BTreeMap<&'a str, &'a str>,
+) {
+    let mut pending: Vec<&'a str> = chosen.values().copied().collect();
     while let Some(text) = pending.pop() {
         for keyword in ["include", "import", "extends"] {
             let pattern = format!("{keyword} \"");
@@ -136,15 +156,15 @@ fn take_included<'a>(
             while let Some(at) = rest.find(&pattern) {
                 rest = &rest[at + pattern.len()..];
                 if let Some(end) = rest.find('"')
-                    && let Some((name, included)) = deferred.remove_entry(&rest[..end])
+                    && !chosen.contains_key(&rest[..end])
+                    && let Some((name, source)) = sources.get_key_value(&rest[..end])
                 {
-                    pending.push(included);
-                    taken.push((name, included));
+                    chosen.insert(name, source.text());
+                    pending.push(source.text());
                 }
             }
         }
     }
-    taken
 }
 
 /// A compile error, attributed to the first of `names` its message mentions.
@@ -171,26 +191,6 @@ fn per_function(name: &str) -> bool {
         || (name.starts_with("scripts/") && name.contains("/health/"))
 }
 
-/// The per-function templates a spec can use: for each provider it targets and each of its
-/// components, the component's Terraform template and its function's health check.
-pub fn templates_of(spec: &crate::spec::SpecFile, catalog: &Catalog) -> BTreeSet<String> {
-    let mut names = BTreeSet::new();
-    for provider in Provider::ALL {
-        if spec.providers.get(provider).is_none() {
-            continue;
-        }
-        for component in &spec.components {
-            let function = component.function.as_str();
-            // A function the provider lacks is a validation error: nothing renders for it.
-            if let Some(implementation) = catalog.implementation(provider, function) {
-                names.insert(component_template(provider, implementation, function));
-                names.insert(health_template(provider, function));
-            }
-        }
-    }
-    names
-}
-
 /// Every built-in template: (name, text).
 pub fn builtin_templates() -> Vec<(String, &'static str)> {
     let mut out = Vec::new();
@@ -211,53 +211,26 @@ fn collect(dir: &'static Dir<'static>, out: &mut Vec<(String, &'static str)>) {
 }
 
 impl Templates {
-    /// Loads the built-in templates, then every file under `override_dir` (same name wins).
+    /// Loads the built-in templates, then every file under `override_dir` (same name wins),
+    /// and compiles them all.
     pub fn load(override_dir: Option<&Path>) -> Result<Self, TemplateError> {
         Self::load_deferring(override_dir, false)
     }
 
     /// [`Self::load`], leaving the built-in per-function templates (Terraform components,
-    /// health checks) to [`Self::compile`]: `generate` compiles the rest while the catalog and
-    /// the spec load, then only the ones the spec uses. Templates from `override_dir` are all
-    /// compiled, so a broken override is reported whether the spec uses it or not.
+    /// health checks) to the provider views ([`Self::for_deployment`]) that use them: most of
+    /// the template text, and a spec uses only its functions' templates. Templates from
+    /// `override_dir` are all compiled, so a broken override is reported whether the spec
+    /// uses it or not.
     pub fn load_base(override_dir: Option<&Path>) -> Result<Self, TemplateError> {
         Self::load_deferring(override_dir, true)
     }
 
-    /// Compiles the deferred templates named in `names` (names that are not deferred are
-    /// ignored: they are compiled already or do not exist).
-    pub fn compile(&mut self, names: &BTreeSet<String>) -> Result<(), TemplateError> {
-        let mut wanted: Vec<(String, &'static str)> = names
-            .iter()
-            .filter_map(|name| self.deferred.remove_entry(name))
-            .collect();
-        // With the deferred templates they include (a component may include another's).
-        let included = take_included(&mut self.deferred, wanted.iter().map(|(_, text)| *text));
-        wanted.extend(included);
-        if wanted.is_empty() {
-            return Ok(());
-        }
-        self.tera
-            .add_raw_templates(wanted.iter().map(|(n, t)| (n.as_str(), *t)))
-            .map_err(|err| compile_error(&err, wanted.iter().map(|(name, _)| name), &[]))
-    }
-
     fn load_deferring(override_dir: Option<&Path>, defer: bool) -> Result<Self, TemplateError> {
-        let mut tera = Tera::default();
-        tera.autoescape_on(Vec::<&str>::new());
-        register_filters(&mut tera);
-        // Merge first, compile once: an override replaces a built-in before it is compiled, so
-        // a user can fix a template without the built-in one being in the way.
-        // With `defer`, the built-in per-function templates wait for [`Self::compile`].
-        let mut merged: BTreeMap<String, String> = BTreeMap::new();
-        let mut deferred = BTreeMap::new();
-        for (name, text) in builtin_templates() {
-            if defer && per_function(&name) {
-                deferred.insert(name, text);
-            } else {
-                merged.insert(name, text.to_string());
-            }
-        }
+        let mut sources: BTreeMap<String, Source> = builtin_templates()
+            .into_iter()
+            .map(|(name, text)| (name, Source::Builtin(text)))
+            .collect();
         let mut overridden = Vec::new();
         if let Some(dir) = override_dir {
             let mut files = Vec::new();
@@ -267,31 +240,87 @@ impl Templates {
                 overridden: true,
             })?;
             for (name, text) in files {
-                deferred.remove(&name);
                 overridden.push(name.clone());
-                merged.insert(name, text);
+                sources.insert(name, Source::Override(text));
             }
             overridden.sort();
         }
-        // What the compiled templates include (an override may include a built-in component)
-        // is compiled with them.
-        let included = take_included(&mut deferred, merged.values().map(String::as_str));
-        for (name, text) in included {
-            merged.insert(name, text.to_string());
-        }
-        tera.add_raw_templates(merged.iter().map(|(n, t)| (n.as_str(), t.as_str())))
-            .map_err(|err| compile_error(&err, merged.keys(), &overridden))?;
+        // Merge first, compile once: an override replaces a built-in before it is compiled, so
+        // a user can fix a template without the built-in one being in the way. With `defer`,
+        // the built-in per-function templates wait for a provider view, but what the compiled
+        // ones include (an override may include a built-in component) is compiled with them.
+        let mut chosen: BTreeMap<&str, &str> = sources
+            .iter()
+            .filter(|(name, source)| {
+                !defer || matches!(source, Source::Override(_)) || !per_function(name)
+            })
+            .map(|(name, source)| (name.as_str(), source.text()))
+            .collect();
+        add_included(&sources, &mut chosen);
+        let deferred = sources
+            .keys()
+            .filter(|name| !chosen.contains_key(name.as_str()))
+            .cloned()
+            .collect();
+        let tera = compile(&chosen, &overridden)?;
         Ok(Self {
             tera,
             overridden,
+            sources,
             deferred,
         })
     }
 
-    /// Whether a template exists (a deferred one counts: rendering it before it is compiled
+    /// The templates one provider's files render with: that provider's templates and the
+    /// shared ones they use (not the other providers', the workflow's or the documents'), with
+    /// only the per-function templates of the functions `deployment` places. Compiled on each
+    /// call: a render job builds its view when it starts and drops it when it is done.
+    pub fn for_deployment(&self, deployment: &Deployment<'_>) -> Result<Self, TemplateError> {
+        let provider = deployment.provider;
+        let elsewhere = |name: &str| {
+            name.starts_with("github/")
+                || name.starts_with("docs/")
+                || Provider::ALL.iter().any(|&other| {
+                    other != provider
+                        && [("terraform/", other.as_str()), ("scripts/", other.as_str())]
+                            .iter()
+                            .any(|(root, dir)| {
+                                name.strip_prefix(root)
+                                    .and_then(|rest| rest.strip_prefix(dir))
+                                    .is_some_and(|rest| rest.starts_with('/'))
+                            })
+                })
+        };
+        let mut chosen: BTreeMap<&str, &str> = self
+            .sources
+            .iter()
+            .filter(|(name, _)| !per_function(name) && !elsewhere(name))
+            .map(|(name, source)| (name.as_str(), source.text()))
+            .collect();
+        for placement in &deployment.placements {
+            let function = placement.component.function.as_str();
+            for name in [
+                component_template(provider, placement.implementation, function),
+                health_template(provider, function),
+            ] {
+                if let Some((name, source)) = self.sources.get_key_value(&name) {
+                    chosen.insert(name, source.text());
+                }
+            }
+        }
+        add_included(&self.sources, &mut chosen);
+        Ok(Self {
+            tera: compile(&chosen, &self.overridden)?,
+            overridden: self.overridden.clone(),
+            sources: BTreeMap::new(),
+            deferred: BTreeSet::new(),
+        })
+    }
+
+    /// Whether a template exists (a deferred one counts: rendering it outside a provider view
     /// fails loudly instead of silently leaving it out).
     pub fn contains(&self, name: &str) -> bool {
-        self.tera.contains_template(name) || self.deferred.contains_key(name)
+        self.tera.contains_template(name) || self.deferred.contains(name)
     }
 
     /// Renders one template with any serializable context (a JSON value, or a struct that
@@ -329,6 +358,26 @@ impl Templates {
             overridden: self.overridden.iter().any(|o| o == name),
         }
     }
+}
+
+/// A Tera instance of the `chosen` templates (name -> text), with archgen's filters.
+fn compile(chosen: &BTreeMap<&str, &str>, overridden: &[String]) -> Result<Tera, TemplateError> {
+    let mut tera = Tera::default();
+    tera.autoescape_on(Vec::<&str>::new());
+    register_filters(&mut tera);
+    tera.add_raw_templates(chosen.iter().map(|(name, text)| (*name, *text)))
+        .map_err(|err| {
+            compile_error(
+                &err,
+                chosen
+                    .keys()
+                    .map(|name| (*name).to_string())
+                    .collect::<Vec<_>>()
+                    .iter(),
+                overridden,
+            )
+        })?;
+    Ok(tera)
 }
 
 fn walk(root: &Path, dir: &Path, out: &mut Vec<(String, String)>) -> std::io::Result<()> {

@@ -37,14 +37,10 @@ pub fn templates() -> Templates {
     Templates::load(None).unwrap_or_else(|err| panic!("{err}"))
 }
 
-/// The templates `archgen generate` compiles for a spec: the shared ones, then the
-/// per-function ones the spec uses.
-pub fn templates_for(spec: &archgen::spec::SpecFile, catalog: &Catalog) -> Templates {
-    let mut templates = Templates::load_base(None).unwrap_or_else(|err| panic!("{err}"));
-    templates
-        .compile(&archgen::render::templates_of(spec, catalog))
-        .unwrap_or_else(|err| panic!("{err}"));
-    templates
+/// The templates `archgen generate` loads: the shared ones compiled, the per-function ones
+/// left to each provider's view.
+pub fn templates_base() -> Templates {
+    Templates::load_base(None).unwrap_or_else(|err| panic!("{err}"))
 }
 
 /// Generates a spec file in memory as `archgen generate` does, panicking with the rendered
@@ -55,7 +51,7 @@ pub fn generate_path(path: &Path) -> OutputTree {
     match archgen::generate(
         &sourced,
         &catalog,
-        &templates_for(&sourced.file, &catalog),
+        &templates_base(),
         &GenerateOptions::default(),
     ) {
         Ok(generated) => generated.tree,
