@@ -11,6 +11,13 @@
 /// drops); every other line flushes the buffer, so a large file is never held as lines.
 pub fn format(input: &str) -> String {
     let mut out = String::with_capacity(input.len() + input.len() / 8);
+    format_into(input, &mut out);
+    out
+}
+
+/// [`format`], appending to `out` (nothing when `input` is only blank lines).
+pub fn format_into(input: &str, out: &mut String) {
+    let out = &mut *out;
     let mut pending = Pending::default();
     // hclwrite's indent stack: each line that opens brackets pushes its net count; closing
     // lines pop whole entries, so `jsonencode({` indents its body one level, not two.
@@ -28,7 +35,7 @@ pub fn format(input: &str) -> String {
                     in_string: false,
                     attribute: None,
                 },
-                &mut out,
+                out,
             );
             continue;
         }
@@ -71,11 +78,10 @@ pub fn format(input: &str) -> String {
                 in_string: continuing_string,
                 attribute,
             },
-            &mut out,
+            out,
         );
     }
-    pending.finish(&mut out);
-    out
+    pending.finish(out);
 }
 
 /// Lines not yet written: no leading, trailing or repeated blank lines, none right inside
@@ -159,6 +165,23 @@ impl<'a> Pending<'a> {
 
 fn indent_of(indents: &[i64]) -> i64 {
     i64::try_from(indents.len()).unwrap_or(0)
+}
+
+/// Appends one part of a file to `out`, formatted: a header comment line, a blank line and
+/// `body` (whole top-level blocks), after a blank line when `out` already has parts. The bytes
+/// are those of formatting the whole file (`header`, a blank line and `body` per part) at once,
+/// without holding its unformatted text; a blank `body` leaves only the header.
+pub fn append_part(out: &mut String, header: &str, body: &str) {
+    if !out.is_empty() {
+        out.push('\n');
+    }
+    format_into(header, out);
+    let before = out.len();
+    out.push('\n');
+    format_into(body, out);
+    if out.len() == before + 1 {
+        out.truncate(before);
+    }
 }
 
 /// One line of the input, trimmed.
@@ -378,7 +401,34 @@ impl Scanner {
 
 #[cfg(test)]
 mod tests {
-    use super::{format, resource_addresses};
+    use super::{append_part, format, format_into, resource_addresses};
+
+    /// Terraform tier files are formatted component by component (a header comment, then the
+    /// component's blocks): the same bytes as formatting the whole file at once.
+    #[test]
+    fn formatting_components_one_by_one_equals_formatting_the_file() {
+        let parts = [
+            (
+                "# a (cache): Valkey",
+                "\n\nresource \"x\" \"a\" {\nname = 1\n  longer_name = 2\n\n\n}\n\n",
+            ),
+            ("# b (queue): SQS", "\n\n\n"),
+            (
+                "# c (cdn): CloudFront",
+                "locals {\n    x = [\n1,\n]\n}\nresource \"y\" \"c\" {}",
+            ),
+        ];
+        let mut whole = String::new();
+        let mut pieces = String::new();
+        for (header, body) in parts {
+            whole.push_str(&format!("{header}\n\n{body}\n\n"));
+            append_part(&mut pieces, header, body);
+        }
+        assert_eq!(pieces, format(&whole));
+        let mut out = String::from("kept\n");
+        format_into("\n  \n\n", &mut out);
+        assert_eq!(out, "kept\n", "blank input appends nothing");
+    }
 
     #[test]
     fn resource_addresses_are_top_level_resource_blocks_only() {

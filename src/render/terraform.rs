@@ -454,6 +454,9 @@ pub fn render_terraform(
     }
 
     for tier in TIERS {
+        // Each component's HCL is formatted on its own and appended (components are whole
+        // top-level blocks: the same bytes as formatting the file), so the tier's unformatted
+        // text, most of a large spec's Terraform, is never held.
         let mut text = String::new();
         for placement in deployment
             .placements
@@ -466,13 +469,6 @@ pub fn render_terraform(
                 &placement.component.function,
             );
             let context = component_context(deployment, placement, &shared);
-            let _ = writeln!(
-                text,
-                "# {} ({}): {}\n",
-                placement.name,
-                placement.component.function,
-                super::filters::comment(&placement.implementation.service)
-            );
             let rendered = templates.render_context(&name, &context)?;
             // Each component's HCL is parsed on its own (a body of top-level blocks, so the
             // file is valid when every part is): the error names the template, and the parse
@@ -483,14 +479,18 @@ pub fn render_terraform(
             layout
                 .components
                 .insert(placement.component.id.clone(), resources);
-            text.push_str(&rendered);
-            text.push_str("\n\n");
+            referenced_variables(&rendered, &mut referenced);
+            let header = format!(
+                "# {} ({}): {}",
+                placement.name,
+                placement.component.function,
+                super::filters::comment(&placement.implementation.service)
+            );
+            hclfmt::append_part(&mut text, &header, &rendered);
         }
         if !text.is_empty() {
-            // Written now: a tier file is most of a large spec's Terraform, and nothing after
-            // this reads it but the variable scan.
-            referenced_variables(&text, &mut referenced);
-            out.put(format!("{base_dir}/{tier}.tf"), hclfmt::format(&text));
+            // Written now: nothing after this reads it.
+            out.put(format!("{base_dir}/{tier}.tf"), text);
         }
     }
 
