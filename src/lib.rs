@@ -97,9 +97,9 @@ fn provider_cost_sheets(
     for env in deployment.graph.spec.environments.keys() {
         let sheet = cost::price(deployment, &catalog.prices, env);
         let base = format!("{provider}/cost/{env}");
-        out.put(format!("{base}.md"), cost::render::markdown(&sheet));
-        out.put(format!("{base}.csv"), cost::render::csv(&sheet));
-        out.put(format!("{base}.json"), cost::render::json(&sheet));
+        out.put(format!("{base}.md"), cost::render::markdown_text(&sheet));
+        out.put(format!("{base}.csv"), cost::render::csv_text(&sheet));
+        out.put(format!("{base}.json"), cost::render::json_text(&sheet));
         sheets.push(sheet.into_totals());
     }
     sheets
@@ -121,10 +121,10 @@ fn compare_cost_sheets(
         debug_assert!(sheets.iter().all(|s| &s.environment == env));
         let (comparison, markdown) = cost::render::side_by_side(&sheets.iter().collect::<Vec<_>>());
         if sheets.len() > 1 {
-            out.put(format!("cost/{env}.md"), markdown.clone());
+            out.put(format!("cost/{env}.md"), markdown.as_str().into());
             let mut json = serde_json::to_string_pretty(&comparison).unwrap_or_default();
             json.push('\n');
-            out.put(format!("cost/{env}.json"), json);
+            out.put(format!("cost/{env}.json"), json.into());
         }
         tables.insert(env.clone(), markdown);
         all.extend(sheets);

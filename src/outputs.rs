@@ -17,7 +17,7 @@ use std::sync::{Mutex, PoisonError};
 
 use similar::TextDiff;
 
-use crate::render::{OutputTree, Sink};
+use crate::render::{OutputTree, Sink, Text};
 
 /// File that lists every path archgen generated in a directory.
 pub const MANIFEST: &str = ".archgen-manifest";
@@ -327,7 +327,7 @@ impl Staging {
     }
 
     /// Writes one file under the staging directory, comparing it with its copy in `dir`.
-    fn write_one(&self, path: &str, text: &str, again: bool) -> Result<Change, OutputError> {
+    fn write_one(&self, path: &str, text: &Text, again: bool) -> Result<Change, OutputError> {
         let target = self.new.join(path);
         let current = self.dir.join(path);
         if let Some(parent) = target.parent() {
@@ -341,10 +341,13 @@ impl Staging {
         let change = match &metadata {
             None => Change::Created,
             // A file of another length differs: no need to read it.
-            Some(m) if m.is_file() && m.len() == text.len() as u64 => match fs::read(&current) {
-                Ok(old) if old == text.as_bytes() => Change::Unchanged,
-                _ => Change::Updated,
-            },
+            Some(m) if m.is_file() && m.len() == text.len() as u64 => {
+                if same_content(&current, text) {
+                    Change::Unchanged
+                } else {
+                    Change::Updated
+                }
+            }
             Some(_) => Change::Updated,
         };
         // An unchanged regular file with the right mode is hard-linked into the new tree
@@ -355,7 +358,7 @@ impl Staging {
             && metadata.is_some_and(|m| has_mode(&m, path))
             && fs::hard_link(&current, &target).is_ok();
         if !linked {
-            fs::write(&target, text).map_err(io_at(&target))?;
+            write_text(&target, text).map_err(io_at(&target))?;
             set_mode(&target, path).map_err(io_at(&target))?;
         }
         Ok(change)
@@ -423,7 +426,7 @@ impl Staging {
 }
 
 impl Sink for Staging {
-    fn put(&self, path: String, text: String) {
+    fn put(&self, path: String, text: Text) {
         if self.carried.contains(&path) {
             return;
         }
@@ -456,6 +459,31 @@ impl Drop for Staging {
     }
 }
 
+/// Whether the file at `path` holds exactly `text` (its length already matches): read and
+/// compared a chunk at a time, so a large file is never read into one buffer.
+fn same_content(path: &Path, text: &Text) -> bool {
+    let Ok(mut file) = fs::File::open(path) else {
+        return false;
+    };
+    let mut buffer = vec![0; crate::render::text::CHUNK];
+    for chunk in text.chunks() {
+        let read = &mut buffer[..chunk.len()];
+        if io::Read::read_exact(&mut file, read).is_err() || *read != *chunk {
+            return false;
+        }
+    }
+    io::Read::read(&mut file, &mut buffer[..1]).is_ok_and(|n| n == 0)
+}
+
+/// Writes `text` to a new file at `path`, chunk by chunk.
+fn write_text(path: &Path, text: &Text) -> io::Result<()> {
+    let mut file = fs::File::create(path)?;
+    for chunk in text.chunks() {
+        io::Write::write_all(&mut file, chunk)?;
+    }
+    Ok(())
+}
+
 /// Hard-links `from` to `to` (creating `to`'s directory), or copies it where links fail.
 fn link_or_copy(from: &Path, to: &Path) -> Result<(), OutputError> {
     if let Some(parent) = to.parent() {
@@ -471,7 +499,7 @@ fn link_or_copy(from: &Path, to: &Path) -> Result<(), OutputError> {
 pub fn write(tree: &OutputTree, dir: &Path, force: bool) -> Result<WriteSummary, OutputError> {
     let staging = Staging::open(dir, force, &Scope::All)?;
     for (path, text) in tree {
-        staging.put(path.clone(), text.clone());
+        staging.put(path.clone(), text.as_str().into());
     }
     staging.finish()
 }
@@ -590,12 +618,11 @@ impl Checker {
 }
 
 impl Sink for Checker {
-    fn put(&self, path: String, text: String) {
+    fn put(&self, path: String, text: Text) {
         if self.carried.contains(&path) {
             return;
         }
-        let drift = compare(&self.dir, &path, &text);
-        drop(text);
+        let drift = compare(&self.dir, &path, &text.into_string());
         let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
         state.drifts.extend(drift);
         state.files.insert(path);
@@ -693,6 +720,29 @@ mod tests {
             .mode();
         assert_eq!(mode & 0o7777, 0o755, "the script's mode is restored");
         assert_ne!(inode("a/scripts/deploy.sh"), script, "and it is a new file");
+        fs::remove_dir_all(&dir).unwrap();
+    }
+
+    /// Files larger than one chunk are compared chunk by chunk: equal bytes are unchanged, and
+    /// a difference in a later chunk, or a file that goes on past the text, is not.
+    #[test]
+    fn large_files_are_compared_a_chunk_at_a_time() {
+        let dir = std::env::temp_dir().join(format!("archgen-same-{}", std::process::id()));
+        fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("big.tf");
+        let body = "line 0123456789\n".repeat(6000);
+        assert!(body.len() > 2 * crate::render::text::CHUNK);
+        fs::write(&path, &body).unwrap();
+        assert!(same_content(&path, &Text::from(body.as_str())));
+        let mut changed = body.clone().into_bytes();
+        let at = crate::render::text::CHUNK + 100;
+        changed[at] = if changed[at] == b'x' { b'y' } else { b'x' };
+        let changed = String::from_utf8(changed).unwrap();
+        assert!(!same_content(&path, &Text::from(changed.as_str())));
+        assert!(!same_content(&path, &Text::from(&body[..body.len() - 1])));
+        assert!(!same_content(&dir.join("missing.tf"), &Text::from("x")));
+        write_text(&dir.join("copy.tf"), &Text::from(body.as_str())).unwrap();
+        assert_eq!(fs::read_to_string(dir.join("copy.tf")).unwrap(), body);
         fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -153,8 +153,11 @@ fn the_timestamp_check_can_fail() {
 struct Recorder(std::sync::Mutex<Vec<(String, String)>>);
 
 impl archgen::render::Sink for Recorder {
-    fn put(&self, path: String, text: String) {
-        self.0.lock().expect("lock").push((path, text));
+    fn put(&self, path: String, text: archgen::render::Text) {
+        self.0
+            .lock()
+            .expect("lock")
+            .push((path, text.into_string()));
     }
 }
 

@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use super::CostSheet;
 use crate::render::filters::push_md;
+use crate::render::text::{self, Buf as _, Text};
 
 /// Money as `$1,234.56`.
 pub fn money(value: f64) -> String {
@@ -123,6 +124,13 @@ fn header(sheet: &CostSheet) -> String {
 
 /// Markdown cost sheet.
 pub fn markdown(sheet: &CostSheet) -> String {
+    markdown_text(sheet).into_string()
+}
+
+/// [`markdown`] as a [`Text`]: built in a buffer that is moved into the text every
+/// [`text::CHUNK`] bytes, so a large sheet is never one allocation.
+pub fn markdown_text(sheet: &CostSheet) -> Text {
+    let mut text = Text::new();
     let mut out = format!("# Monthly cost: {}\n\n", header(sheet));
     out.push_str("| component | billing line | quantity | unit price | monthly | assumptions |\n| --- | --- | ---: | ---: | ---: | --- |\n");
     // Written piece by piece into `out` (a large sheet has tens of thousands of lines).
@@ -180,6 +188,10 @@ pub fn markdown(sheet: &CostSheet) -> String {
             push_money(&mut out, component.monthly);
             out.push_str("** | |\n");
         }
+        if out.len() >= text::CHUNK {
+            text.push_str(&out);
+            out.clear();
+        }
     }
     out.push_str("\n| tier | monthly |\n| --- | ---: |\n");
     for (tier, value) in &sheet.by_tier {
@@ -202,7 +214,8 @@ pub fn markdown(sheet: &CostSheet) -> String {
             );
         }
     }
-    out
+    text.push_str(&out);
+    text
 }
 
 fn escape_md(text: &str) -> String {
@@ -303,6 +316,12 @@ fn push_field(out: &mut String, text: &str) {
 
 /// CSV, one row per billing line.
 pub fn csv(sheet: &CostSheet) -> String {
+    csv_text(sheet).into_string()
+}
+
+/// [`csv`] as a [`Text`] (see [`markdown_text`]).
+pub fn csv_text(sheet: &CostSheet) -> Text {
+    let mut text = Text::new();
     let mut out = String::from(
         "provider,environment,component,function,service,size,line,sku,unit,quantity,unit_price,monthly,assumptions,as_of\n",
     );
@@ -356,14 +375,26 @@ pub fn csv(sheet: &CostSheet) -> String {
             push_field(&mut out, &sheet.as_of);
             out.push('\n');
         }
+        if out.len() >= text::CHUNK {
+            text.push_str(&out);
+            out.clear();
+        }
     }
-    out
+    text.push_str(&out);
+    text
 }
 
 /// Pretty JSON of a sheet.
 pub fn json(sheet: &CostSheet) -> String {
-    let mut text = serde_json::to_string_pretty(sheet).unwrap_or_default();
-    text.push('\n');
+    json_text(sheet).into_string()
+}
+
+/// [`json`] as a [`Text`], serialized into it.
+pub fn json_text(sheet: &CostSheet) -> Text {
+    let mut text = Text::new();
+    if serde_json::to_writer_pretty(&mut text, sheet).is_ok() {
+        text.push('\n');
+    }
     text
 }
 

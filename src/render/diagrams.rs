@@ -334,7 +334,7 @@ fn render_set(
     for flow in &flows {
         texts.push(templates.render("diagrams/sequence.mmd.tera", &flow_context(graph, flow))?);
     }
-    let readme = templates.render(
+    let readme = templates.render_text(
         "diagrams/README.md.tera",
         &Readme {
             title,
@@ -350,11 +350,11 @@ fn render_set(
         },
     )?;
     for (flow, text) in flows.iter().zip(texts) {
-        out.put(format!("{prefix}/sequence-{}.mmd", flow.id), text);
+        out.put(format!("{prefix}/sequence-{}.mmd", flow.id), text.into());
     }
     out.put(
         format!("{prefix}/architecture.mmd"),
-        architecture_text.clone(),
+        architecture_text.as_str().into(),
     );
     out.put(format!("{prefix}/README.md"), readme);
     Ok(architecture_text)

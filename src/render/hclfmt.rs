@@ -4,6 +4,8 @@
 //! (two spaces a level), collapses blank lines, and aligns the `=` of consecutive single-line
 //! attributes the way hclwrite does. Heredocs are not supported (templates use `jsonencode`).
 
+use super::text::{Buf, Text};
+
 /// Formats HCL text; the result ends with exactly one newline.
 ///
 /// One pass over the lines. Lines wait in a small buffer only while what follows can still
@@ -16,7 +18,7 @@ pub fn format(input: &str) -> String {
 }
 
 /// [`format`], appending to `out` (nothing when `input` is only blank lines).
-pub fn format_into(input: &str, out: &mut String) {
+pub fn format_into(input: &str, out: &mut impl Buf) {
     let out = &mut *out;
     let mut pending = Pending::default();
     // hclwrite's indent stack: each line that opens brackets pushes its net count; closing
@@ -94,7 +96,7 @@ struct Pending<'a> {
 }
 
 impl<'a> Pending<'a> {
-    fn push(&mut self, line: Line<'a>, out: &mut String) {
+    fn push(&mut self, line: Line<'a>, out: &mut impl Buf) {
         if line.text.is_empty() && !line.in_string {
             let after_opener = self
                 .lines
@@ -123,14 +125,14 @@ impl<'a> Pending<'a> {
     }
 
     /// Writes what is pending, trailing blank lines dropped: the end of the input.
-    fn finish(mut self, out: &mut String) {
+    fn finish(mut self, out: &mut impl Buf) {
         while self.lines.last().is_some_and(|prev| prev.text.is_empty()) {
             self.lines.pop();
         }
         self.write(out);
     }
 
-    fn write(&mut self, out: &mut String) {
+    fn write(&mut self, out: &mut impl Buf) {
         let lines = &self.lines;
         let mut index = 0;
         while index < lines.len() {
@@ -171,17 +173,20 @@ fn indent_of(indents: &[i64]) -> i64 {
 /// `body` (whole top-level blocks), after a blank line when `out` already has parts. The bytes
 /// are those of formatting the whole file (`header`, a blank line and `body` per part) at once,
 /// without holding its unformatted text; a blank `body` leaves only the header.
-pub fn append_part(out: &mut String, header: &str, body: &str) {
+pub fn append_part(out: &mut Text, header: &str, body: &str) {
+    // Formatted into a string first: the formatter appends a few bytes at a time.
+    let mut part = String::with_capacity(header.len() + body.len() + body.len() / 8 + 2);
     if !out.is_empty() {
-        out.push('\n');
+        part.push('\n');
     }
-    format_into(header, out);
-    let before = out.len();
-    out.push('\n');
-    format_into(body, out);
-    if out.len() == before + 1 {
-        out.truncate(before);
+    format_into(header, &mut part);
+    let before = part.len();
+    part.push('\n');
+    format_into(body, &mut part);
+    if part.len() == before + 1 {
+        part.truncate(before);
     }
+    out.push_str(&part);
 }
 
 /// One line of the input, trimmed.
@@ -224,7 +229,7 @@ fn attribute_key(text: &str) -> Option<(&str, &str)> {
     Some((key, value.trim()))
 }
 
-fn push_line(out: &mut String, line: &Line<'_>, width: Option<usize>) {
+fn push_line(out: &mut impl Buf, line: &Line<'_>, width: Option<usize>) {
     if line.text.is_empty() {
         out.push('\n');
         return;
@@ -401,7 +406,7 @@ impl Scanner {
 
 #[cfg(test)]
 mod tests {
-    use super::{append_part, format, format_into, resource_addresses};
+    use super::{Text, append_part, format, format_into, resource_addresses};
 
     /// Terraform tier files are formatted component by component (a header comment, then the
     /// component's blocks): the same bytes as formatting the whole file at once.
@@ -419,12 +424,12 @@ mod tests {
             ),
         ];
         let mut whole = String::new();
-        let mut pieces = String::new();
+        let mut pieces = Text::new();
         for (header, body) in parts {
             whole.push_str(&format!("{header}\n\n{body}\n\n"));
             append_part(&mut pieces, header, body);
         }
-        assert_eq!(pieces, format(&whole));
+        assert_eq!(pieces.into_string(), format(&whole));
         let mut out = String::from("kept\n");
         format_into("\n  \n\n", &mut out);
         assert_eq!(out, "kept\n", "blank input appends nothing");

@@ -12,6 +12,7 @@ pub mod filters;
 pub mod hclcheck;
 pub mod hclfmt;
 mod terraform;
+pub mod text;
 pub mod workflow;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -23,6 +24,7 @@ use tera::{Context, Kwargs, State, Tera};
 use crate::catalog::{Deployment, Implementation, Provider};
 
 pub use terraform::{TerraformLayout, render_terraform};
+pub use text::{Buf, Text};
 
 /// Diagram tiers (seed 000's lanes) and the Terraform file each tier's components go to.
 pub const TIERS: [&str; 5] = ["edge", "compute", "data", "integration", "operations"];
@@ -36,7 +38,7 @@ pub type OutputTree = BTreeMap<String, String>;
 /// renders into it again. A path given twice keeps the later text.
 pub trait Sink: Sync {
     /// Takes one finished file.
-    fn put(&self, path: String, text: String);
+    fn put(&self, path: String, text: Text);
 }
 
 /// A [`Sink`] that keeps every file in memory.
@@ -53,7 +55,8 @@ impl Collect {
 }
 
 impl Sink for Collect {
-    fn put(&self, path: String, text: String) {
+    fn put(&self, path: String, text: Text) {
+        let text = text.into_string();
         self.0
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
@@ -349,6 +352,28 @@ impl Templates {
         self.tera
             .render(name, context)
             .map_err(|e| self.error(name, &e))
+    }
+
+    /// [`Self::render`] into a [`Text`] (a large file is never one buffer).
+    pub fn render_text<T: serde::Serialize>(
+        &self,
+        name: &str,
+        context: &T,
+    ) -> Result<Text, TemplateError> {
+        self.render_context_text(name, &self.context(name, context)?)
+    }
+
+    /// [`Self::render_context`] into a [`Text`].
+    pub fn render_context_text(
+        &self,
+        name: &str,
+        context: &Context,
+    ) -> Result<Text, TemplateError> {
+        let mut text = Text::new();
+        self.tera
+            .render_to(name, context, &mut text)
+            .map_err(|e| self.error(name, &e))?;
+        Ok(text)
     }
 
     fn error(&self, name: &str, err: &dyn std::error::Error) -> TemplateError {

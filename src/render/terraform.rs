@@ -457,7 +457,7 @@ pub fn render_terraform(
         // Each component's HCL is formatted on its own and appended (components are whole
         // top-level blocks: the same bytes as formatting the file), so the tier's unformatted
         // text, most of a large spec's Terraform, is never held.
-        let mut text = String::new();
+        let mut text = super::Text::new();
         for placement in deployment
             .placements
             .iter()
@@ -575,7 +575,7 @@ pub fn render_terraform(
         if file == "main.tf" {
             layout.foundation = resources;
         }
-        out.put(path, formatted);
+        out.put(path, formatted.into());
     }
     Ok(layout)
 }

@@ -188,7 +188,7 @@ pub fn render_provider(
         let mut context = shared.clone();
         context.insert_value("action", tera::Value::from(action));
         context.insert_value("stages", tera::Value::from(stages));
-        let text = templates.render_context(&format!("scripts/{action}.sh.tera"), &context)?;
+        let text = templates.render_context_text(&format!("scripts/{action}.sh.tera"), &context)?;
         out.put(format!("{provider}/scripts/{action}.sh"), text);
     }
     Ok(())
@@ -298,11 +298,11 @@ pub fn render_neutral(
     });
     out.put(
         ".github/workflows/archgen-terraform.yml".into(),
-        templates.render("github/archgen-terraform.yml.tera", &context)?,
+        templates.render_text("github/archgen-terraform.yml.tera", &context)?,
     );
     out.put(
         "DEPLOY.md".into(),
-        templates.render("github/DEPLOY.md.tera", &context)?,
+        templates.render_text("github/DEPLOY.md.tera", &context)?,
     );
     Ok(())
 }
