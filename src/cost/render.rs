@@ -55,10 +55,11 @@ fn push_quantity(out: &mut String, value: f64) {
     let start = out.len();
     let _ = write!(out, "{value:.3}");
     if out[start..].contains('.') {
-        while out.ends_with('0') {
+        // Bytes, not `ends_with(char)` (which compares through `memcmp`).
+        while out.as_bytes().last() == Some(&b'0') {
             out.pop();
         }
-        if out.ends_with('.') {
+        if out.as_bytes().last() == Some(&b'.') {
             out.pop();
         }
     }
@@ -79,7 +80,7 @@ fn push_unit_price(out: &mut String, value: f64) {
     match out[start..].find('.') {
         Some(dot) => {
             let dot = start + dot;
-            while out.len() > dot + 1 && out.ends_with('0') {
+            while out.len() > dot + 1 && out.as_bytes().last() == Some(&b'0') {
                 out.pop();
             }
             while out.len() < dot + 3 {

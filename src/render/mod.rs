@@ -109,18 +109,31 @@ pub struct Templates {
     deferred: BTreeSet<String>,
 }
 
-/// A template's text: built in (embedded in the binary) or read from `--templates-dir`.
-enum Source {
-    Builtin(&'static str),
-    Override(String),
+/// A template's text, built in (embedded in the binary) or read from `--templates-dir`, and the
+/// names it includes, imports or extends (found once, when the templates load).
+struct Source {
+    text: std::borrow::Cow<'static, str>,
+    includes: Vec<String>,
 }
 
 impl Source {
-    fn text(&self) -> &str {
-        match self {
-            Self::Builtin(text) => text,
-            Self::Override(text) => text,
+    fn new(text: impl Into<std::borrow::Cow<'static, str>>) -> Self {
+        let text = text.into();
+        let mut includes = Vec::new();
+        for pattern in ["include \"", "import \"", "extends \""] {
+            let mut rest: &str = &text;
+            while let Some(at) = rest.find(pattern) {
+                rest = &rest[at + pattern.len()..];
+                if let Some(end) = rest.find('"') {
+                    includes.push(rest[..end].to_string());
+                }
+            }
         }
+        Self { text, includes }
+    }
+
+    fn text(&self) -> &str {
+        &self.text
     }
 }
 
@@ -151,20 +164,17 @@ fn add_included<'a>(
     sources: &'a BTreeMap<String, Source>,
     chosen: &mut BTreeMap<&'a str, &'a str>,
 ) {
-    let mut pending: Vec<&'a str> = chosen.values().copied().collect();
-    while let Some(text) = pending.pop() {
-        for keyword in ["include", "import", "extends"] {
-            let pattern = format!("{keyword} \"");
-            let mut rest = text;
-            while let Some(at) = rest.find(&pattern) {
-                rest = &rest[at + pattern.len()..];
-                if let Some(end) = rest.find('"')
-                    && !chosen.contains_key(&rest[..end])
-                    && let Some((name, source)) = sources.get_key_value(&rest[..end])
-                {
-                    chosen.insert(name, source.text());
-                    pending.push(source.text());
-                }
+    let mut pending: Vec<&'a Source> = chosen
+        .keys()
+        .filter_map(|name| sources.get(*name))
+        .collect();
+    while let Some(source) = pending.pop() {
+        for include in &source.includes {
+            if !chosen.contains_key(include.as_str())
+                && let Some((name, included)) = sources.get_key_value(include)
+            {
+                chosen.insert(name, included.text());
+                pending.push(included);
             }
         }
     }
@@ -232,7 +242,7 @@ impl Templates {
     fn load_deferring(override_dir: Option<&Path>, defer: bool) -> Result<Self, TemplateError> {
         let mut sources: BTreeMap<String, Source> = builtin_templates()
             .into_iter()
-            .map(|(name, text)| (name, Source::Builtin(text)))
+            .map(|(name, text)| (name, Source::new(text)))
             .collect();
         let mut overridden = Vec::new();
         if let Some(dir) = override_dir {
@@ -244,7 +254,7 @@ impl Templates {
             })?;
             for (name, text) in files {
                 overridden.push(name.clone());
-                sources.insert(name, Source::Override(text));
+                sources.insert(name, Source::new(text));
             }
             overridden.sort();
         }
@@ -254,8 +264,8 @@ impl Templates {
         // ones include (an override may include a built-in component) is compiled with them.
         let mut chosen: BTreeMap<&str, &str> = sources
             .iter()
-            .filter(|(name, source)| {
-                !defer || matches!(source, Source::Override(_)) || !per_function(name)
+            .filter(|(name, _)| {
+                !defer || overridden.binary_search(name).is_ok() || !per_function(name)
             })
             .map(|(name, source)| (name.as_str(), source.text()))
             .collect();

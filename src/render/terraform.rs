@@ -248,7 +248,11 @@ struct Variable {
 
 /// Adds the name of every `var.<name>` that `text` references to `names`.
 fn referenced_variables(text: &str, names: &mut BTreeSet<String>) {
-    for (at, _) in text.match_indices("var.") {
+    // Found by their `v` (a one-byte search, memchr fast) rather than a substring search.
+    for (at, _) in text.match_indices('v') {
+        if !text[at..].starts_with("var.") {
+            continue;
+        }
         let rest = &text[at + 4..];
         let end = rest
             .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-'))
