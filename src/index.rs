@@ -2,16 +2,18 @@
 //! children or its connections cost a map lookup instead of a scan of the list (scans made
 //! rendering quadratic in the spec's size).
 
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 
-/// Key -> positions in one list, in list order.
+/// Key -> positions in one list, in list order. Only ever looked up, never iterated, so a hash
+/// map (one hash and one comparison per lookup instead of a comparison per tree level) keeps
+/// the output deterministic.
 #[derive(Debug, Clone, Default)]
-pub struct Positions(BTreeMap<String, Vec<usize>>);
+pub struct Positions(HashMap<String, Vec<usize>>);
 
 impl Positions {
     /// The positions of `items` under the key each one gives (items without a key are left out).
     pub fn of<T>(items: &[T], key: impl Fn(&T) -> Option<&str>) -> Self {
-        let mut map: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+        let mut map: HashMap<String, Vec<usize>> = HashMap::new();
         for (position, item) in items.iter().enumerate() {
             if let Some(key) = key(item) {
                 map.entry(key.to_string()).or_default().push(position);

@@ -138,7 +138,7 @@ enum Job<'g> {
     Rendered(Result<(), Failure>),
     /// A provider's cost sheets were written: its deployment (the outline) and the sheets
     /// (totals only).
-    Priced(Result<(catalog::Deployment<'g>, Vec<cost::CostSheet>), Failure>),
+    Priced(Result<Box<(catalog::Deployment<'g>, Vec<cost::CostSheet>)>, Failure>),
     /// The provider-neutral diagrams: the architecture diagram's text.
     Neutral(Result<String, render::TemplateError>),
 }
@@ -327,7 +327,7 @@ pub fn generate_with<S: Sink>(
         } else if let Some(&provider) = providers.get(job - count) {
             Job::Priced(resolve(provider).map(|deployment| {
                 let sheets = provider_cost_sheets(&deployment, catalog, out);
-                (deployment.into_outline(), sheets)
+                Box::new((deployment.into_outline(), sheets))
             }))
         } else if job == 2 * count {
             Job::Neutral(render::diagrams::render_neutral(
@@ -396,7 +396,7 @@ pub fn generate_with<S: Sink>(
             result?;
         }
         if let Some(Job::Priced(result)) = priced {
-            let (deployment, sheets) = result?;
+            let (deployment, sheets) = *result?;
             warnings.extend(deployment.warnings.iter().cloned());
             deployments.insert(deployment.provider, deployment);
             by_provider.push(sheets);

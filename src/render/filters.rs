@@ -89,28 +89,78 @@ pub fn md(value: &str) -> String {
     out
 }
 
+/// Bytes [`push_md`] must look at: Markdown's specials, HTML's angle brackets, controls, and
+/// 0xC2 (the lead byte of the C1 controls U+0080..U+009F); every other byte is copied in runs.
+const MD_SPECIAL: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        table[b] = true;
+        b += 1;
+    }
+    let specials = b"`\\*_[]|<>\x7f\xc2";
+    let mut i = 0;
+    while i < specials.len() {
+        table[specials[i] as usize] = true;
+        i += 1;
+    }
+    table
+};
+
 /// [`md`], appended to `out`.
 pub fn push_md(out: &mut String, value: &str) {
     // Inside a `code span` a backslash is literal, so only the table's `|` is escaped there.
+    let bytes = value.as_bytes();
     let mut in_code = false;
-    for c in value.chars() {
-        match c {
-            '`' => {
-                in_code = !in_code;
-                out.push(c);
-            }
-            '\\' | '*' | '_' | '[' | ']' if !in_code => {
-                out.push('\\');
-                out.push(c);
-            }
-            '|' => out.push_str("\\|"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '\n' | '\r' | '\t' => out.push(' '),
-            c if c.is_control() => {}
-            c => out.push(c),
+    // `run..at` is copied as it is; `run` and `at` are always at character boundaries (an
+    // ASCII byte, or just past a C1 control's two bytes).
+    let mut run = 0;
+    let mut at = 0;
+    while at < bytes.len() {
+        let byte = bytes[at];
+        if !MD_SPECIAL[usize::from(byte)] {
+            at += 1;
+            continue;
         }
+        match byte {
+            b'`' => {
+                in_code = !in_code;
+                at += 1;
+                continue;
+            }
+            b'\\' | b'*' | b'_' | b'[' | b']' => {
+                if !in_code {
+                    out.push_str(&value[run..at]);
+                    out.push('\\');
+                    run = at;
+                }
+                at += 1;
+                continue;
+            }
+            0xc2 => {
+                if matches!(bytes.get(at + 1), Some(0x80..=0x9f)) {
+                    out.push_str(&value[run..at]);
+                    at += 2;
+                    run = at;
+                } else {
+                    at += 1;
+                }
+                continue;
+            }
+            _ => {}
+        }
+        out.push_str(&value[run..at]);
+        match byte {
+            b'|' => out.push_str("\\|"),
+            b'<' => out.push_str("&lt;"),
+            b'>' => out.push_str("&gt;"),
+            b'\n' | b'\r' | b'\t' => out.push(' '),
+            _ => {} // a control character: dropped
+        }
+        at += 1;
+        run = at;
     }
+    out.push_str(&value[run..]);
 }
 
 /// Text for a single-line comment in HCL, shell or YAML: no newlines, no control characters,
@@ -131,6 +181,65 @@ pub fn comment(value: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The byte-run escaper gives what escaping character by character gives.
+    #[test]
+    fn markdown_escaping_matches_the_per_character_rules() {
+        fn reference(value: &str) -> String {
+            let mut out = String::new();
+            let mut in_code = false;
+            for c in value.chars() {
+                match c {
+                    '`' => {
+                        in_code = !in_code;
+                        out.push(c);
+                    }
+                    '\\' | '*' | '_' | '[' | ']' if !in_code => {
+                        out.push('\\');
+                        out.push(c);
+                    }
+                    '|' => out.push_str("\\|"),
+                    '<' => out.push_str("&lt;"),
+                    '>' => out.push_str("&gt;"),
+                    '\n' | '\r' | '\t' => out.push(' '),
+                    c if c.is_control() => {}
+                    c => out.push(c),
+                }
+            }
+            out
+        }
+        let pieces = [
+            "plain",
+            "`code_[x]`",
+            "a\\b",
+            "*em*",
+            "_u_",
+            "[l](u)",
+            "|",
+            "<b>",
+            "\n\r\t",
+            "\u{7}",
+            "\u{7f}",
+            "\u{80}",
+            "\u{9f}",
+            "\u{a0}",
+            "\u{c2}\u{a9}",
+            "\u{e9}",
+            "\u{1f600}",
+            "\u{2028}",
+            "`",
+            "x`y",
+            "\u{85}z",
+        ];
+        for a in pieces {
+            for b in pieces {
+                for c in pieces {
+                    let value = format!("{a}{b}{c}");
+                    assert_eq!(md(&value), reference(&value), "{value:?}");
+                }
+            }
+        }
+    }
 
     #[test]
     fn hcl_strings_cannot_interpolate_or_break_out() {

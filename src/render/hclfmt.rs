@@ -175,7 +175,7 @@ impl<'a> Pending<'a> {
             }
             let width = lines[index..end]
                 .iter()
-                .filter_map(|l| l.attribute.map(|(key, _)| key.chars().count()))
+                .filter_map(|l| l.attribute.map(|(key, _)| width_of(key)))
                 .max()
                 .unwrap_or(0);
             for l in &lines[index..end] {
@@ -185,6 +185,15 @@ impl<'a> Pending<'a> {
         }
         self.written = self.lines.pop();
         self.lines.clear();
+    }
+}
+
+/// A key's width in characters (its length when ASCII, as keys almost always are).
+fn width_of(key: &str) -> usize {
+    if key.is_ascii() {
+        key.len()
+    } else {
+        key.chars().count()
     }
 }
 
@@ -274,7 +283,7 @@ fn push_line(out: &mut impl Buf, line: &Line<'_>, width: Option<usize>) {
     match (width, line.attribute) {
         (Some(width), Some((key, value))) => {
             out.push_str(key);
-            for _ in key.chars().count()..width {
+            for _ in width_of(key)..width {
                 out.push(' ');
             }
             out.push_str(" = ");

@@ -120,11 +120,18 @@ impl Source {
     fn new(text: impl Into<std::borrow::Cow<'static, str>>) -> Self {
         let text = text.into();
         let mut includes = Vec::new();
-        for pattern in ["include \"", "import \"", "extends \""] {
-            let mut rest: &str = &text;
-            while let Some(at) = rest.find(pattern) {
-                rest = &rest[at + pattern.len()..];
-                if let Some(end) = rest.find('"') {
+        // Each `{%` tag (found by its `{`, a one-byte search) that starts with one of the
+        // keywords and a quoted name: `{% include "a" %}`, `{%- import "b" as m -%}`.
+        for (at, _) in text.match_indices('{') {
+            if text.as_bytes().get(at + 1) != Some(&b'%') {
+                continue;
+            }
+            let tag = text[at + 2..].trim_start_matches('-').trim_start();
+            for keyword in ["include", "import", "extends"] {
+                if let Some(rest) = tag.strip_prefix(keyword)
+                    && let Some(rest) = rest.trim_start().strip_prefix('"')
+                    && let Some(end) = rest.find('"')
+                {
                     includes.push(rest[..end].to_string());
                 }
             }
