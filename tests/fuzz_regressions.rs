@@ -123,3 +123,32 @@ fn azure_waf_attached_to_a_non_cdn_parent_warns_that_it_is_unassociated() {
     assert!(json.contains("`api`, a `api_gateway`"), "{rendered}");
     assert!(json.contains("`lb`, a `load_balancer`"), "{rendered}");
 }
+
+/// structured (fuzz/artifacts/structured/crash-d0a3f822acc50af80133e576e8660a5b0177b389): a
+/// dead-letter queue attached to a stream failed the built-in Azure template. Event Hubs
+/// exports `namespace_id` like Service Bus, so the Service Bus branch rendered the parent's
+/// queue or topic name, which a stream does not have. A stream's dead letters now go to a
+/// storage queue, as a function's do; a Service Bus queue keeps its built-in sub-queue.
+#[test]
+fn azure_dead_letter_queue_attached_to_a_stream_uses_a_storage_queue() {
+    let text = std::fs::read_to_string(
+        common::root().join("tests/fixtures/fuzz/azure_dlq_on_event_hubs.yaml"),
+    )
+    .expect("fixture");
+    let tree = exercise("azure_dlq_on_event_hubs.yaml", &text).expect("valid spec generates");
+    check_tree(&tree);
+    let azure = tree
+        .iter()
+        .filter(|(path, _)| path.starts_with("azure/terraform/"))
+        .map(|(_, body)| body.as_str())
+        .collect::<String>();
+    assert!(
+        azure.contains("resource \"azurerm_storage_queue\" \"stream_dlq\""),
+        "the stream's dead letters go to a storage queue"
+    );
+    assert!(
+        !azure.contains("resource \"azurerm_storage_queue\" \"jobs_dlq\""),
+        "a Service Bus queue keeps its built-in dead-letter sub-queue"
+    );
+    assert!(azure.contains("jobs_dlq_path = \"${azurerm_servicebus_queue."));
+}
