@@ -152,3 +152,39 @@ fn azure_dead_letter_queue_attached_to_a_stream_uses_a_storage_queue() {
     );
     assert!(azure.contains("jobs_dlq_path = \"${azurerm_servicebus_queue."));
 }
+
+/// structured (fuzz/artifacts/structured/crash-690ea9c7e12f884735449a4774a9dc365a3dde33): two
+/// WAFs attached to one CDN made the AWS template write `web_acl_id` twice. A distribution,
+/// load balancer or gateway takes one web ACL on every provider (`one_per_parent` in
+/// functions.yaml), so the second WAF is a located error, and the spec generates nothing.
+#[test]
+fn a_second_waf_on_one_parent_is_a_located_error() {
+    let path = common::root().join("tests/fixtures/fuzz/two_wafs_on_one_cdn.yaml");
+    let text = std::fs::read_to_string(&path).expect("fixture");
+    assert!(exercise("two_wafs_on_one_cdn.yaml", &text).is_none());
+    let sourced = spec::parse("two_wafs_on_one_cdn.yaml", &text).expect("parses");
+    let Err(report) = spec::validate(&sourced, &common::catalog(), None) else {
+        panic!("two wafs on one cdn must be invalid");
+    };
+    let json = report.to_json().to_string();
+    let rendered = report.render(false);
+    assert_eq!(
+        json.matches("archgen::spec::duplicate_attachment").count(),
+        1,
+        "{rendered}"
+    );
+    assert!(
+        rendered.contains("`rules_b` is a second `waf` attached to `edge`"),
+        "{rendered}"
+    );
+    // The span is the second WAF's `attached_to: edge`.
+    let line = text
+        .lines()
+        .position(|l| l.contains("id: rules_b"))
+        .expect("line")
+        + 1;
+    assert!(
+        rendered.contains(&format!("two_wafs_on_one_cdn.yaml:{line}:")),
+        "{rendered}"
+    );
+}

@@ -2,7 +2,7 @@
 //!
 //! Components fill real catalog functions implemented on every chosen provider. The generator
 //! respects what the validator enforces: `attached_to` a component of one of the function's
-//! `parents`, the connections a function `requires`, `secondary_region` on every provider when
+//! `parents` (one child per parent for a `one_per_parent` function), the connections a function `requires`, `secondary_region` on every provider when
 //! a function spans two regions, ids unique and well-formed, `depends_on` without cycles, known
 //! size tiers, SKUs and parameters of the catalog. Free text (names, descriptions, labels,
 //! protocols, messages, acknowledgement reasons) is hostile: quotes, `${}`, `%{}`, backticks,
@@ -287,9 +287,17 @@ pub fn spec(u: &mut Unstructured<'_>, catalog: &Catalog) -> Result<Generated> {
     while i < components.len() {
         let meta = &catalog.functions[&components[i].function];
         if !meta.parents.is_empty() {
+            let function = &components[i].function;
             let existing: Vec<usize> = (0..components.len())
                 .filter(|j| *j != i && meta.parents.contains(&components[*j].function))
                 .filter(|j| components[*j].attached_to.is_none())
+                // A one-per-parent function (waf) skips parents that have one already.
+                .filter(|j| {
+                    !meta.one_per_parent
+                        || !components
+                            .iter()
+                            .any(|c| c.attached_to == Some(*j) && &c.function == function)
+                })
                 .collect();
             let parent = existing_or_new(
                 u,

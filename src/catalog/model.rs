@@ -43,6 +43,10 @@ pub struct FunctionMeta {
     /// Needs `secondary_region` on every targeted provider (replicas, global tables).
     #[serde(default)]
     pub secondary_region: bool,
+    /// At most one component of this function may be attached to the same parent (a
+    /// distribution, load balancer or gateway takes one web ACL on every provider).
+    #[serde(default)]
+    pub one_per_parent: bool,
 }
 
 /// Connections a function needs: at least one to (or from) a component of a listed function.

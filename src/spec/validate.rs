@@ -718,11 +718,47 @@ impl Validator<'_> {
     }
 
     fn references(&mut self, file: &SpecFile, ids: &BTreeMap<String, (IdKind, Span)>) {
+        // (parent, function) -> the first component of a one-per-parent function attached there.
+        let mut attached: BTreeMap<(&str, &str), &str> = BTreeMap::new();
         for c in &file.components {
             if let Some(parent) = &c.attached_to
                 && self.reference(parent, ids, "`attached_to`", true)
             {
                 self.parent_function(c, parent, file);
+                if self
+                    .catalog
+                    .functions
+                    .get(&c.function.value)
+                    .is_some_and(|meta| meta.one_per_parent)
+                    && let Some(first) = attached.insert(
+                        (parent.value.as_str(), c.function.value.as_str()),
+                        &c.id.value,
+                    )
+                {
+                    let parent_function = file
+                        .components
+                        .iter()
+                        .find(|p| p.id.value == parent.value)
+                        .map_or("component", |p| p.function.value.as_str());
+                    let d = self.error(
+                        "archgen::spec::duplicate_attachment",
+                        format!(
+                            "`{}` is a second `{}` attached to `{}` (`{first}` is attached \
+                             already); a `{parent_function}` takes one",
+                            c.id.value, c.function.value, parent.value
+                        ),
+                        parent.span,
+                    );
+                    d.label = Some(format!(
+                        "a second `{}` on `{}`",
+                        c.function.value, parent.value
+                    ));
+                    d.help = Some(format!(
+                        "merge the two into `{first}`, or attach `{}` to another component",
+                        c.id.value
+                    ));
+                    attached.insert((parent.value.as_str(), c.function.value.as_str()), first);
+                }
             }
             for dep in &c.depends_on {
                 if self.reference(dep, ids, "`depends_on`", true) && dep.value == c.id.value {
