@@ -188,3 +188,21 @@ fn a_second_waf_on_one_parent_is_a_located_error() {
         "{rendered}"
     );
 }
+
+/// The same rule for dead-letter queues: two attached to one SQS queue generated two
+/// `aws_sqs_queue_redrive_policy` resources for one queue (they would overwrite each other on
+/// every apply); a queue, subscription or function has one dead-letter target.
+#[test]
+fn a_second_dead_letter_queue_on_one_parent_is_a_located_error() {
+    let text = "name: two-dlqs\nproviders:\n  aws: { region: us-east-1 }\nenvironments:\n  prod: { size: small }\ncomponents:\n  - { id: jobs, function: message_queue }\n  - { id: dlq_a, function: dead_letter_queue, attached_to: jobs }\n  - { id: dlq_b, function: dead_letter_queue, attached_to: jobs }\n";
+    let sourced = spec::parse("two_dlqs.yaml", text).expect("parses");
+    let Err(report) = spec::validate(&sourced, &common::catalog(), None) else {
+        panic!("two dead-letter queues on one queue must be invalid");
+    };
+    let rendered = report.render(false);
+    assert!(
+        rendered.contains("`dlq_b` is a second `dead_letter_queue` attached to `jobs`"),
+        "{rendered}"
+    );
+    assert!(rendered.contains("two_dlqs.yaml:9:"), "{rendered}");
+}
