@@ -206,3 +206,27 @@ fn a_second_dead_letter_queue_on_one_parent_is_a_located_error() {
     );
     assert!(rendered.contains("two_dlqs.yaml:9:"), "{rendered}");
 }
+
+/// structured (fuzz/artifacts/structured/crash-321736acac75348256235797b0ff5760f7c83acf): the
+/// same connection declared twice made the AWS function template write the peer's endpoint
+/// variable twice (an HCL object with a repeated key). A second connection between the same
+/// two ends is now a located error.
+#[test]
+fn a_connection_declared_twice_is_a_located_error() {
+    let text = "name: twice\nproviders:\n  aws: { region: us-east-1 }\nenvironments:\n  prod: { size: small }\ncomponents:\n  - { id: cache, function: cache }\n  - { id: api, function: serverless_function }\nconnections:\n  - { from: api, to: cache }\n  - { from: api, to: cache }\n";
+    assert!(exercise("twice.yaml", text).is_none());
+    let sourced = spec::parse("twice.yaml", text).expect("parses");
+    let Err(report) = spec::validate(&sourced, &common::catalog(), None) else {
+        panic!("a connection declared twice must be invalid");
+    };
+    let rendered = report.render(false);
+    assert!(
+        rendered.contains("archgen::spec::duplicate_connection"),
+        "{rendered}"
+    );
+    assert!(
+        rendered.contains("`api` -> `cache` is declared twice"),
+        "{rendered}"
+    );
+    assert!(rendered.contains("twice.yaml:11:"), "{rendered}");
+}

@@ -331,7 +331,11 @@ pub fn spec(u: &mut Unstructured<'_>, catalog: &Catalog) -> Result<Generated> {
                 &available,
             )?;
             let (a, b) = (components[i].id.clone(), components[peer].id.clone());
-            connections.push(if outgoing { (a, b) } else { (b, a) });
+            let pair = if outgoing { (a, b) } else { (b, a) };
+            // One connection per pair (the validator refuses a second).
+            if !connections.contains(&pair) {
+                connections.push(pair);
+            }
         }
         i += 1;
     }

@@ -904,9 +904,27 @@ impl Validator<'_> {
         ids: &BTreeMap<String, (IdKind, Span)>,
     ) -> Vec<ConnectionSpec> {
         let mut out = Vec::new();
+        let mut seen: BTreeSet<(&str, &str)> = BTreeSet::new();
         for conn in &file.connections {
             let from_ok = self.reference(&conn.from, ids, "connection", false);
             let to_ok = self.reference(&conn.to, ids, "connection", false);
+            if !seen.insert((conn.from.value.as_str(), conn.to.value.as_str())) {
+                // Templates derive one setting per peer (an endpoint variable, a grant): a
+                // second edge between the same two ends would write each of them twice.
+                let d = self.error(
+                    "archgen::spec::duplicate_connection",
+                    format!(
+                        "`{}` -> `{}` is declared twice",
+                        conn.from.value, conn.to.value
+                    ),
+                    conn.to.span,
+                );
+                d.help = Some(
+                    "keep one connection per pair; put both protocols or labels in one \
+                     (`protocol: \"https, grpc\"`)"
+                        .into(),
+                );
+            }
             if from_ok && to_ok && conn.from.value == conn.to.value {
                 self.error(
                     "archgen::spec::self_connection",
