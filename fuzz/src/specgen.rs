@@ -506,15 +506,22 @@ pub fn spec(u: &mut Unstructured<'_>, catalog: &Catalog) -> Result<Generated> {
         .chain(actors.iter().map(|a| (a.clone(), true)))
         .collect();
     let mut lines = Vec::new();
-    for (from, to) in connections {
+    for (from, to) in &connections {
         lines.push(format!("  - {{ from: {from}, to: {to} }}"));
     }
+    // One connection per (from, to) pair: the validator refuses a second.
+    let mut pairs: Vec<(String, String)> = connections;
     for _ in 0..u.int_in_range(0..=12)? {
         let (from, from_actor) = u.choose(&parties)?;
         let (to, to_actor) = u.choose(&parties)?;
         if from == to || (*from_actor && *to_actor) {
             continue;
         }
+        let pair = (from.clone(), to.clone());
+        if pairs.contains(&pair) {
+            continue;
+        }
+        pairs.push(pair);
         let mut line = format!("  - {{ from: {from}, to: {to}");
         if u.arbitrary()? {
             let _ = write!(line, ", label: {}", yaml_str(&text(u)?));
