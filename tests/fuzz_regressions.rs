@@ -57,6 +57,31 @@ fn check_tree(tree: &archgen::render::OutputTree) {
     }
 }
 
+/// The text of `tests/fixtures/fuzz/<name>`.
+fn fixture(name: &str) -> String {
+    std::fs::read_to_string(common::root().join("tests/fixtures/fuzz").join(name)).expect("fixture")
+}
+
+/// Every Terraform file of `provider` in `tree`, concatenated.
+fn terraform_of(tree: &archgen::render::OutputTree, provider: &str) -> String {
+    let prefix = format!("{provider}/terraform/");
+    tree.iter()
+        .filter(|(path, _)| path.starts_with(&prefix))
+        .map(|(_, body)| body.as_str())
+        .collect()
+}
+
+/// A spec that must be invalid: nothing generates, and validation fails; its report as JSON and
+/// rendered.
+fn invalid(name: &str, text: &str) -> (String, String) {
+    assert!(exercise(name, text).is_none(), "{name} generated");
+    let sourced = spec::parse(name, text).expect("parses");
+    let Err(report) = spec::validate(&sourced, &common::catalog(), None) else {
+        panic!("{name} must be invalid");
+    };
+    (report.to_json().to_string(), report.render(false))
+}
+
 /// Every file under tests/fixtures/fuzz/ goes through without a panic; the valid ones
 /// generate files that re-parse.
 #[test]
@@ -80,17 +105,10 @@ fn fuzz_findings_stay_fixed() {
 /// them) rendered `c.parent.exports.profile_id`, a cdn export, and the built-in template failed.
 #[test]
 fn azure_waf_attached_to_a_non_cdn_parent_generates_an_unassociated_policy() {
-    let text = std::fs::read_to_string(
-        common::root().join("tests/fixtures/fuzz/azure_waf_on_api_gateway.yaml"),
-    )
-    .expect("fixture");
+    let text = fixture("azure_waf_on_api_gateway.yaml");
     let tree = exercise("azure_waf_on_api_gateway.yaml", &text).expect("valid spec generates");
     check_tree(&tree);
-    let edge = tree
-        .iter()
-        .filter(|(path, _)| path.starts_with("azure/terraform/"))
-        .map(|(_, body)| body.as_str())
-        .collect::<String>();
+    let edge = terraform_of(&tree, "azure");
     assert!(edge.contains("azurerm_cdn_frontdoor_firewall_policy"));
     assert!(!edge.contains("azurerm_cdn_frontdoor_security_policy"));
     assert!(edge.contains("Not associated: "));
@@ -100,10 +118,7 @@ fn azure_waf_attached_to_a_non_cdn_parent_generates_an_unassociated_policy() {
 /// `parents: [cdn]`), so the unprotected API gateway and load balancer are not silent.
 #[test]
 fn azure_waf_attached_to_a_non_cdn_parent_warns_that_it_is_unassociated() {
-    let text = std::fs::read_to_string(
-        common::root().join("tests/fixtures/fuzz/azure_waf_on_api_gateway.yaml"),
-    )
-    .expect("fixture");
+    let text = fixture("azure_waf_on_api_gateway.yaml");
     let sourced = spec::parse("azure_waf_on_api_gateway.yaml", &text).expect("parses");
     let generated = archgen::generate(
         &sourced,
@@ -131,17 +146,10 @@ fn azure_waf_attached_to_a_non_cdn_parent_warns_that_it_is_unassociated() {
 /// storage queue, as a function's do; a Service Bus queue keeps its built-in sub-queue.
 #[test]
 fn azure_dead_letter_queue_attached_to_a_stream_uses_a_storage_queue() {
-    let text = std::fs::read_to_string(
-        common::root().join("tests/fixtures/fuzz/azure_dlq_on_event_hubs.yaml"),
-    )
-    .expect("fixture");
+    let text = fixture("azure_dlq_on_event_hubs.yaml");
     let tree = exercise("azure_dlq_on_event_hubs.yaml", &text).expect("valid spec generates");
     check_tree(&tree);
-    let azure = tree
-        .iter()
-        .filter(|(path, _)| path.starts_with("azure/terraform/"))
-        .map(|(_, body)| body.as_str())
-        .collect::<String>();
+    let azure = terraform_of(&tree, "azure");
     assert!(
         azure.contains("resource \"azurerm_storage_queue\" \"stream_dlq\""),
         "the stream's dead letters go to a storage queue"
@@ -159,15 +167,8 @@ fn azure_dead_letter_queue_attached_to_a_stream_uses_a_storage_queue() {
 /// functions.yaml), so the second WAF is a located error, and the spec generates nothing.
 #[test]
 fn a_second_waf_on_one_parent_is_a_located_error() {
-    let path = common::root().join("tests/fixtures/fuzz/two_wafs_on_one_cdn.yaml");
-    let text = std::fs::read_to_string(&path).expect("fixture");
-    assert!(exercise("two_wafs_on_one_cdn.yaml", &text).is_none());
-    let sourced = spec::parse("two_wafs_on_one_cdn.yaml", &text).expect("parses");
-    let Err(report) = spec::validate(&sourced, &common::catalog(), None) else {
-        panic!("two wafs on one cdn must be invalid");
-    };
-    let json = report.to_json().to_string();
-    let rendered = report.render(false);
+    let text = fixture("two_wafs_on_one_cdn.yaml");
+    let (json, rendered) = invalid("two_wafs_on_one_cdn.yaml", &text);
     assert_eq!(
         json.matches("archgen::spec::duplicate_attachment").count(),
         1,
@@ -195,11 +196,7 @@ fn a_second_waf_on_one_parent_is_a_located_error() {
 #[test]
 fn a_second_dead_letter_queue_on_one_parent_is_a_located_error() {
     let text = "name: two-dlqs\nproviders:\n  aws: { region: us-east-1 }\nenvironments:\n  prod: { size: small }\ncomponents:\n  - { id: jobs, function: message_queue }\n  - { id: dlq_a, function: dead_letter_queue, attached_to: jobs }\n  - { id: dlq_b, function: dead_letter_queue, attached_to: jobs }\n";
-    let sourced = spec::parse("two_dlqs.yaml", text).expect("parses");
-    let Err(report) = spec::validate(&sourced, &common::catalog(), None) else {
-        panic!("two dead-letter queues on one queue must be invalid");
-    };
-    let rendered = report.render(false);
+    let (_, rendered) = invalid("two_dlqs.yaml", text);
     assert!(
         rendered.contains("`dlq_b` is a second `dead_letter_queue` attached to `jobs`"),
         "{rendered}"
@@ -214,12 +211,7 @@ fn a_second_dead_letter_queue_on_one_parent_is_a_located_error() {
 #[test]
 fn a_connection_declared_twice_is_a_located_error() {
     let text = "name: twice\nproviders:\n  aws: { region: us-east-1 }\nenvironments:\n  prod: { size: small }\ncomponents:\n  - { id: cache, function: cache }\n  - { id: api, function: serverless_function }\nconnections:\n  - { from: api, to: cache }\n  - { from: api, to: cache }\n";
-    assert!(exercise("twice.yaml", text).is_none());
-    let sourced = spec::parse("twice.yaml", text).expect("parses");
-    let Err(report) = spec::validate(&sourced, &common::catalog(), None) else {
-        panic!("a connection declared twice must be invalid");
-    };
-    let rendered = report.render(false);
+    let (_, rendered) = invalid("twice.yaml", text);
     assert!(
         rendered.contains("archgen::spec::duplicate_connection"),
         "{rendered}"

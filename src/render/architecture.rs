@@ -257,7 +257,7 @@ pub fn render(
         tradeoffs: tradeoff_rows(report.tradeoffs, &providers),
         scale_env: &report.tradeoffs.environment,
     };
-    let text = templates.render_text("docs/ARCHITECTURE.md.tera", &context)?;
+    let text = templates.render("docs/ARCHITECTURE.md.tera", &context)?;
     out.put("ARCHITECTURE.md".into(), text);
     Ok(())
 }

@@ -325,16 +325,16 @@ fn render_set(
     detail: &dyn Fn(&str) -> String,
     out: &dyn Sink,
 ) -> Result<String, TemplateError> {
-    let architecture_text = templates.render(
+    let architecture_text: String = templates.render(
         "diagrams/architecture.mmd.tera",
         &architecture(graph, title, detail),
     )?;
     let flows = flows(graph);
-    let mut texts = Vec::with_capacity(flows.len());
+    let mut texts: Vec<String> = Vec::with_capacity(flows.len());
     for flow in &flows {
         texts.push(templates.render("diagrams/sequence.mmd.tera", &flow_context(graph, flow))?);
     }
-    let readme = templates.render_text(
+    let readme = templates.render(
         "diagrams/README.md.tera",
         &Readme {
             title,

@@ -90,23 +90,17 @@ pub fn format_into(input: &str, out: &mut impl Buf) {
 /// ends the last line), with the line endings checked as bytes (see [`attribute_key`]).
 fn lines(input: &str) -> impl Iterator<Item = &str> {
     input.split_inclusive('\n').map(|line| {
-        let Some(line) = line.strip_suffix_byte(b'\n') else {
+        let Some(line) = strip_suffix_byte(line, b'\n') else {
             return line;
         };
-        line.strip_suffix_byte(b'\r').unwrap_or(line)
+        strip_suffix_byte(line, b'\r').unwrap_or(line)
     })
 }
 
 /// `strip_suffix` for one ASCII byte, without `memcmp`.
-trait StripByte {
-    fn strip_suffix_byte(&self, byte: u8) -> Option<&str>;
-}
-
-impl StripByte for str {
-    fn strip_suffix_byte(&self, byte: u8) -> Option<&str> {
-        debug_assert!(byte.is_ascii());
-        (self.as_bytes().last() == Some(&byte)).then(|| &self[..self.len() - 1])
-    }
+fn strip_suffix_byte(text: &str, byte: u8) -> Option<&str> {
+    debug_assert!(byte.is_ascii());
+    (text.as_bytes().last() == Some(&byte)).then(|| &text[..text.len() - 1])
 }
 
 /// Lines not yet written: no leading, trailing or repeated blank lines, none right inside

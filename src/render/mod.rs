@@ -297,20 +297,18 @@ impl Templates {
     /// call: a render job builds its view when it starts and drops it when it is done.
     pub fn for_deployment(&self, deployment: &Deployment<'_>) -> Result<Self, TemplateError> {
         let provider = deployment.provider;
-        let elsewhere = |name: &str| {
-            name.starts_with("github/")
-                || name.starts_with("docs/")
-                || Provider::ALL.iter().any(|&other| {
-                    other != provider
-                        && [("terraform/", other.as_str()), ("scripts/", other.as_str())]
-                            .iter()
-                            .any(|(root, dir)| {
-                                name.strip_prefix(root)
-                                    .and_then(|rest| rest.strip_prefix(dir))
-                                    .is_some_and(|rest| rest.starts_with('/'))
-                            })
-                })
-        };
+        // Not this view's: the workflow's and the documents' templates, and the other
+        // providers' directories.
+        let elsewhere: Vec<String> = ["github/".to_string(), "docs/".to_string()]
+            .into_iter()
+            .chain(
+                Provider::ALL
+                    .into_iter()
+                    .filter(|other| *other != provider)
+                    .flat_map(|other| [format!("terraform/{other}/"), format!("scripts/{other}/")]),
+            )
+            .collect();
+        let elsewhere = |name: &str| elsewhere.iter().any(|prefix| name.starts_with(prefix));
         let mut chosen: BTreeMap<&str, &str> = self
             .sources
             .iter()
@@ -344,12 +342,13 @@ impl Templates {
     }
 
     /// Renders one template with any serializable context (a JSON value, or a struct that
-    /// borrows what it shows: converted straight into Tera values).
-    pub fn render<T: serde::Serialize>(
+    /// borrows what it shows: converted straight into Tera values), into a `String` or, for a
+    /// large file, a [`Text`].
+    pub fn render<O: Rendered, T: serde::Serialize>(
         &self,
         name: &str,
         context: &T,
-    ) -> Result<String, TemplateError> {
+    ) -> Result<O, TemplateError> {
         self.render_context(name, &self.context(name, context)?)
     }
 
@@ -365,32 +364,12 @@ impl Templates {
 
     /// Renders one template with a prepared Tera context (its values share their data, so
     /// one large context can serve many renders cheaply).
-    pub fn render_context(&self, name: &str, context: &Context) -> Result<String, TemplateError> {
-        self.tera
-            .render(name, context)
-            .map_err(|e| self.error(name, &e))
-    }
-
-    /// [`Self::render`] into a [`Text`] (a large file is never one buffer).
-    pub fn render_text<T: serde::Serialize>(
-        &self,
-        name: &str,
-        context: &T,
-    ) -> Result<Text, TemplateError> {
-        self.render_context_text(name, &self.context(name, context)?)
-    }
-
-    /// [`Self::render_context`] into a [`Text`].
-    pub fn render_context_text(
+    pub fn render_context<O: Rendered>(
         &self,
         name: &str,
         context: &Context,
-    ) -> Result<Text, TemplateError> {
-        let mut text = Text::new();
-        self.tera
-            .render_to(name, context, &mut text)
-            .map_err(|e| self.error(name, &e))?;
-        Ok(text)
+    ) -> Result<O, TemplateError> {
+        O::render(&self.tera, name, context).map_err(|e| self.error(name, &e))
     }
 
     fn error(&self, name: &str, err: &dyn std::error::Error) -> TemplateError {
@@ -399,6 +378,27 @@ impl Templates {
             message: error_chain(err),
             overridden: self.overridden.iter().any(|o| o == name),
         }
+    }
+}
+
+/// What a template renders into: a `String`, or a [`Text`] (rendered straight into chunks,
+/// so a large file is never one buffer).
+pub trait Rendered: Sized {
+    /// Renders `name` with `context`.
+    fn render(tera: &Tera, name: &str, context: &Context) -> Result<Self, tera::Error>;
+}
+
+impl Rendered for String {
+    fn render(tera: &Tera, name: &str, context: &Context) -> Result<Self, tera::Error> {
+        tera.render(name, context)
+    }
+}
+
+impl Rendered for Text {
+    fn render(tera: &Tera, name: &str, context: &Context) -> Result<Self, tera::Error> {
+        let mut text = Text::new();
+        tera.render_to(name, context, &mut text)?;
+        Ok(text)
     }
 }
 

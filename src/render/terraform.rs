@@ -473,7 +473,7 @@ pub fn render_terraform(
                 &placement.component.function,
             );
             let context = component_context(deployment, placement, &shared);
-            let rendered = templates.render_context(&name, &context)?;
+            let rendered: String = templates.render_context(&name, &context)?;
             // Each component's HCL is parsed on its own (a body of top-level blocks, so the
             // file is valid when every part is): the error names the template, and the parse
             // tree of one component is small, where a whole tier file's tree was the largest

@@ -122,7 +122,7 @@ pub fn render_provider(
     // scripts add the provider settings, the health checks and their stages.
     let mut shared = templates.context("scripts/deploy.sh.tera", &base)?;
     let provider_sh = format!("scripts/{provider}/provider.sh.tera");
-    let provider_sh = templates.render_context(&provider_sh, &shared)?;
+    let provider_sh: String = templates.render_context(&provider_sh, &shared)?;
 
     // Health checks: one template per function, used when it exists.
     let mut health: Vec<tera::Value> = Vec::new();
@@ -133,7 +133,7 @@ pub fn render_provider(
             context.insert_value("c", component_value(placement, layout));
             context.insert_value("outputs", tera::Value::from(outputs(placement)));
             templates
-                .render_context(&name, &context)?
+                .render_context::<String>(&name, &context)?
                 .trim()
                 .to_string()
         } else {
@@ -188,7 +188,7 @@ pub fn render_provider(
         let mut context = shared.clone();
         context.insert_value("action", tera::Value::from(action));
         context.insert_value("stages", tera::Value::from(stages));
-        let text = templates.render_context_text(&format!("scripts/{action}.sh.tera"), &context)?;
+        let text = templates.render_context(&format!("scripts/{action}.sh.tera"), &context)?;
         out.put(format!("{provider}/scripts/{action}.sh"), text);
     }
     Ok(())
@@ -298,11 +298,11 @@ pub fn render_neutral(
     });
     out.put(
         ".github/workflows/archgen-terraform.yml".into(),
-        templates.render_text("github/archgen-terraform.yml.tera", &context)?,
+        templates.render("github/archgen-terraform.yml.tera", &context)?,
     );
     out.put(
         "DEPLOY.md".into(),
-        templates.render_text("github/DEPLOY.md.tera", &context)?,
+        templates.render("github/DEPLOY.md.tera", &context)?,
     );
     Ok(())
 }

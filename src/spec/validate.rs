@@ -724,41 +724,7 @@ impl Validator<'_> {
             if let Some(parent) = &c.attached_to
                 && self.reference(parent, ids, "`attached_to`", true)
             {
-                self.parent_function(c, parent, file);
-                if self
-                    .catalog
-                    .functions
-                    .get(&c.function.value)
-                    .is_some_and(|meta| meta.one_per_parent)
-                    && let Some(first) = attached.insert(
-                        (parent.value.as_str(), c.function.value.as_str()),
-                        &c.id.value,
-                    )
-                {
-                    let parent_function = file
-                        .components
-                        .iter()
-                        .find(|p| p.id.value == parent.value)
-                        .map_or("component", |p| p.function.value.as_str());
-                    let d = self.error(
-                        "archgen::spec::duplicate_attachment",
-                        format!(
-                            "`{}` is a second `{}` attached to `{}` (`{first}` is attached \
-                             already); a `{parent_function}` takes one",
-                            c.id.value, c.function.value, parent.value
-                        ),
-                        parent.span,
-                    );
-                    d.label = Some(format!(
-                        "a second `{}` on `{}`",
-                        c.function.value, parent.value
-                    ));
-                    d.help = Some(format!(
-                        "merge the two into `{first}`, or attach `{}` to another component",
-                        c.id.value
-                    ));
-                    attached.insert((parent.value.as_str(), c.function.value.as_str()), first);
-                }
+                self.attachment(c, parent, file, &mut attached);
             }
             for dep in &c.depends_on {
                 if self.reference(dep, ids, "`depends_on`", true) && dep.value == c.id.value {
@@ -876,7 +842,16 @@ impl Validator<'_> {
     }
 
     /// The parent's function must be one this function attaches to.
-    fn parent_function(&mut self, c: &Component, parent: &Sp<String>, file: &SpecFile) {
+    /// `c` attached to `parent`: the parent is one of the function's `parents`, and a
+    /// `one_per_parent` function is attached to it once (`attached`: (parent, function) -> the
+    /// first such component).
+    fn attachment<'f>(
+        &mut self,
+        c: &'f Component,
+        parent: &'f Sp<String>,
+        file: &'f SpecFile,
+        attached: &mut BTreeMap<(&'f str, &'f str), &'f str>,
+    ) {
         let Some(meta) = self.catalog.functions.get(&c.function.value) else {
             return;
         };
@@ -884,18 +859,42 @@ impl Validator<'_> {
         else {
             return;
         };
-        if meta.parents.is_empty() || meta.parents.contains(&parent_component.function.value) {
+        if !meta.parents.is_empty() && !meta.parents.contains(&parent_component.function.value) {
+            let d = self.error(
+                "archgen::spec::invalid_attachment",
+                format!(
+                    "a `{}` cannot be attached to `{}`, a `{}`",
+                    c.function.value, parent.value, parent_component.function.value
+                ),
+                parent.span,
+            );
+            d.help = Some(format!("it attaches to a {}", meta.parents.join(", a ")));
+        }
+        if !meta.one_per_parent {
             return;
         }
-        let d = self.error(
-            "archgen::spec::invalid_attachment",
-            format!(
-                "a `{}` cannot be attached to `{}`, a `{}`",
-                c.function.value, parent.value, parent_component.function.value
-            ),
-            parent.span,
-        );
-        d.help = Some(format!("it attaches to a {}", meta.parents.join(", a ")));
+        let first = *attached
+            .entry((parent.value.as_str(), c.function.value.as_str()))
+            .or_insert(&c.id.value);
+        if first != c.id.value {
+            let d = self.error(
+                "archgen::spec::duplicate_attachment",
+                format!(
+                    "`{}` is a second `{}` attached to `{}` (`{first}` is attached already); \
+                     a `{}` takes one",
+                    c.id.value, c.function.value, parent.value, parent_component.function.value
+                ),
+                parent.span,
+            );
+            d.label = Some(format!(
+                "a second `{}` on `{}`",
+                c.function.value, parent.value
+            ));
+            d.help = Some(format!(
+                "merge the two into `{first}`, or attach `{}` to another component",
+                c.id.value
+            ));
+        }
     }
 
     fn connections(
