@@ -6,6 +6,7 @@
 mod common;
 
 use archgen::render::hclcheck::certainly_valid;
+use std::fmt::Write as _;
 
 fn hcl_edit_accepts(text: &str) -> bool {
     hcl_edit::parser::parse_body(text).is_ok()
@@ -177,6 +178,53 @@ fn hand_written_cases() {
     for text in unsure {
         assert!(hcl_edit_accepts(text), "hcl-edit rejects {text:?}");
         assert!(!certainly_valid(text), "settled {text:?}");
+    }
+}
+
+/// A name may appear once in a body or object, whether the body holds a few names (kept in a
+/// list) or many (moved to a set past two dozen): repeats of early and late names, and a block
+/// named like an attribute, in small and large bodies.
+#[test]
+fn repeated_names_are_refused_in_small_and_large_bodies() {
+    for size in [3, 24, 25, 60] {
+        let attributes = (0..size).fold(String::new(), |mut out, i| {
+            let _ = writeln!(out, "a{i} = {i}");
+            out
+        });
+        let keys = (0..size).fold(String::new(), |mut out, i| {
+            let _ = write!(out, "k{i} = {i}, ");
+            out
+        });
+        let valid = [
+            attributes.clone(),
+            format!("o = {{ {keys}}}\n"),
+            format!("{attributes}b {{}}\nb {{}}\n"),
+        ];
+        for text in &valid {
+            assert!(hcl_edit_accepts(text), "hcl-edit rejects {size}: {text:?}");
+            assert!(certainly_valid(text), "not settled at {size}: {text:?}");
+        }
+        for repeat in [0, size / 2, size - 1] {
+            let invalid = [
+                format!("{attributes}a{repeat} = 0\n"),
+                format!("o = {{ {keys}k{repeat} = 0 }}\n"),
+            ];
+            for text in &invalid {
+                assert!(
+                    !hcl_edit_accepts(text),
+                    "hcl-edit accepts {size}/{repeat}: {text:?}"
+                );
+                assert!(!certainly_valid(text), "accepted {size}/{repeat}: {text:?}");
+            }
+            // hcl-edit's parser lets a block named like an attribute through (Terraform
+            // refuses it later); the recognizer, stricter, leaves these to it.
+            for text in [
+                format!("{attributes}a{repeat} {{}}\n"),
+                format!("a{repeat} {{}}\n{attributes}"),
+            ] {
+                assert!(!certainly_valid(&text), "settled {size}/{repeat}: {text:?}");
+            }
+        }
     }
 }
 

@@ -463,10 +463,113 @@ pub fn json(sheet: &CostSheet) -> String {
 /// [`json`] as a [`Text`], serialized into it.
 pub fn json_text(sheet: &CostSheet) -> Text {
     let mut text = Text::new();
-    if serde_json::to_writer_pretty(&mut text, sheet).is_ok() {
+    let mut serializer = serde_json::Serializer::with_formatter(&mut text, Pretty::default());
+    if sheet.serialize(&mut serializer).is_ok() {
         text.push('\n');
     }
     text
+}
+
+/// `serde_json`'s `PrettyFormatter` (two-space indent; the same bytes), writing each line break
+/// with its indent in one call instead of one call per level: the writer is called per token,
+/// and the cost JSON's indentation was about a third of its serialization.
+#[derive(Default)]
+struct Pretty {
+    depth: usize,
+    has_value: bool,
+}
+
+impl Pretty {
+    /// A line break and the current indent.
+    fn line<W: ?Sized + std::io::Write>(&self, writer: &mut W) -> std::io::Result<()> {
+        const LINE: &[u8] = b"\n                                                                ";
+        if let Some(line) = LINE.get(..=2 * self.depth) {
+            writer.write_all(line)
+        } else {
+            writer.write_all(b"\n")?;
+            (0..self.depth).try_for_each(|_| writer.write_all(b"  "))
+        }
+    }
+
+    fn open<W: ?Sized + std::io::Write>(
+        &mut self,
+        writer: &mut W,
+        bracket: &[u8],
+    ) -> std::io::Result<()> {
+        self.depth += 1;
+        self.has_value = false;
+        writer.write_all(bracket)
+    }
+
+    fn close<W: ?Sized + std::io::Write>(
+        &mut self,
+        writer: &mut W,
+        bracket: &[u8],
+    ) -> std::io::Result<()> {
+        self.depth -= 1;
+        if self.has_value {
+            self.line(writer)?;
+        }
+        writer.write_all(bracket)
+    }
+
+    fn item<W: ?Sized + std::io::Write>(&self, writer: &mut W, first: bool) -> std::io::Result<()> {
+        if !first {
+            writer.write_all(b",")?;
+        }
+        self.line(writer)
+    }
+}
+
+impl serde_json::ser::Formatter for Pretty {
+    fn begin_array<W: ?Sized + std::io::Write>(&mut self, writer: &mut W) -> std::io::Result<()> {
+        self.open(writer, b"[")
+    }
+
+    fn end_array<W: ?Sized + std::io::Write>(&mut self, writer: &mut W) -> std::io::Result<()> {
+        self.close(writer, b"]")
+    }
+
+    fn begin_array_value<W: ?Sized + std::io::Write>(
+        &mut self,
+        writer: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.item(writer, first)
+    }
+
+    fn end_array_value<W: ?Sized + std::io::Write>(&mut self, _: &mut W) -> std::io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+
+    fn begin_object<W: ?Sized + std::io::Write>(&mut self, writer: &mut W) -> std::io::Result<()> {
+        self.open(writer, b"{")
+    }
+
+    fn end_object<W: ?Sized + std::io::Write>(&mut self, writer: &mut W) -> std::io::Result<()> {
+        self.close(writer, b"}")
+    }
+
+    fn begin_object_key<W: ?Sized + std::io::Write>(
+        &mut self,
+        writer: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.item(writer, first)
+    }
+
+    fn begin_object_value<W: ?Sized + std::io::Write>(
+        &mut self,
+        writer: &mut W,
+    ) -> std::io::Result<()> {
+        writer.write_all(b": ")
+    }
+
+    fn end_object_value<W: ?Sized + std::io::Write>(&mut self, _: &mut W) -> std::io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
 }
 
 /// The three clouds side by side for one environment.
@@ -780,6 +883,31 @@ mod tests {
                     "{value:e} at {digits} digits"
                 );
             }
+        }
+    }
+
+    /// `Pretty` writes what `serde_json`'s pretty printer writes: empty and nested arrays and
+    /// objects, and nesting deeper than its one-call indent (32 levels).
+    #[test]
+    fn pretty_json_matches_serde_json() {
+        let mut deep = serde_json::json!({"leaf": [1, {"a": []}], "empty": {}});
+        for level in 0..40 {
+            deep = serde_json::json!({ "level": level, "inner": deep, "list": [level, [], {}] });
+        }
+        for value in [
+            serde_json::json!(null),
+            serde_json::json!([]),
+            serde_json::json!({}),
+            serde_json::json!([[], {}, [[]], {"a": {}}]),
+            serde_json::json!({"s": "quote \" backslash \\ newline \n", "n": 1.5, "b": true}),
+            deep,
+        ] {
+            let mut ours = Vec::new();
+            let mut serializer =
+                serde_json::Serializer::with_formatter(&mut ours, super::Pretty::default());
+            serde::Serialize::serialize(&value, &mut serializer).expect("serializes");
+            let expected = serde_json::to_string_pretty(&value).expect("serializes");
+            assert_eq!(String::from_utf8(ours).expect("UTF-8"), expected);
         }
     }
 

@@ -32,6 +32,44 @@ pub fn resources(text: &str) -> Option<Vec<String>> {
     (p.body(false).is_some() && p.i == p.s.len()).then_some(p.resources)
 }
 
+/// The names seen in one body or object, to refuse a repeat. Most hold a handful, searched
+/// in a list (no allocation until the first name, no tree); past [`Names::LIST`] they move to
+/// a set, so a body of thousands of attributes (a large spec's tfvars) stays linear.
+#[derive(Default)]
+struct Names<'a> {
+    list: Vec<&'a [u8]>,
+    set: BTreeSet<&'a [u8]>,
+}
+
+impl<'a> Names<'a> {
+    const LIST: usize = 24;
+
+    fn contains(&self, name: &[u8]) -> bool {
+        if self.set.is_empty() {
+            self.list.contains(&name)
+        } else {
+            self.set.contains(name)
+        }
+    }
+
+    /// Adds `name`; `false` when it was there already.
+    fn insert(&mut self, name: &'a [u8]) -> bool {
+        if !self.set.is_empty() {
+            return self.set.insert(name);
+        }
+        if self.list.contains(&name) {
+            return false;
+        }
+        if self.list.len() < Self::LIST {
+            self.list.push(name);
+        } else {
+            self.set.extend(self.list.drain(..));
+            self.set.insert(name);
+        }
+        true
+    }
+}
+
 /// Nesting limit: deeper text is left to the real parser.
 const MAX_DEPTH: usize = 64;
 
@@ -135,8 +173,8 @@ impl Parser<'_> {
     /// A body: attributes and blocks, one a line, up to `}` when `nested`, else to the end.
     /// An attribute name may appear once in a body, and not as a block type there too.
     fn body(&mut self, nested: bool) -> R {
-        let mut attributes: BTreeSet<&[u8]> = BTreeSet::new();
-        let mut blocks: BTreeSet<&[u8]> = BTreeSet::new();
+        let mut attributes = Names::default();
+        let mut blocks = Names::default();
         loop {
             self.skip(true)?;
             match self.peek() {
@@ -565,7 +603,7 @@ impl Parser<'_> {
         } else {
             // Keys may appear once: names and plain quoted strings (one namespace, which may
             // only make this stricter); other keys are left to the real parser.
-            let mut keys: BTreeSet<&[u8]> = BTreeSet::new();
+            let mut keys = Names::default();
             while self.peek() != Some(b'}') {
                 let key = if self.peek()? == b'"' {
                     let start = self.i + 1;
