@@ -37,14 +37,29 @@ pub fn hcl_str(value: &str) -> String {
 
 /// A POSIX shell word: single-quoted, with embedded single quotes closed and escaped.
 pub fn sh_quote(value: &str) -> String {
+    // Bytes, not characters: a non-ASCII character's bytes are never in the safe set, so the
+    // word is quoted, as it must be.
     if !value.is_empty()
-        && value
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "-_./:=@,+".contains(c))
+        && value.bytes().all(|b| {
+            b.is_ascii_alphanumeric()
+                || matches!(
+                    b,
+                    b'-' | b'_' | b'.' | b'/' | b':' | b'=' | b'@' | b',' | b'+'
+                )
+        })
     {
         return value.to_string();
     }
-    format!("'{}'", value.replace('\'', "'\\''"))
+    let mut out = String::with_capacity(value.len() + 2);
+    out.push('\'');
+    for (i, part) in value.split('\'').enumerate() {
+        if i > 0 {
+            out.push_str("'\\''");
+        }
+        out.push_str(part);
+    }
+    out.push('\'');
+    out
 }
 
 /// A YAML double-quoted scalar (quotes included), safe in any flow or block position.
@@ -55,6 +70,30 @@ pub fn yaml_str(value: &str) -> String {
 /// Text for a Mermaid label inside `"..."`: quotes, brackets, pipes, arrows and entities made
 /// inert with Mermaid's `#code;` entity syntax; newlines become spaces.
 pub fn mermaid_label(value: &str) -> String {
+    // Most labels are printable ASCII without a special: copied whole.
+    if value.bytes().all(|b| {
+        (0x20..0x7f).contains(&b)
+            && !matches!(
+                b,
+                b'"' | b'#'
+                    | b'&'
+                    | b'<'
+                    | b'>'
+                    | b'['
+                    | b']'
+                    | b'{'
+                    | b'}'
+                    | b'('
+                    | b')'
+                    | b'|'
+                    | b';'
+                    | b'`'
+                    | b'%'
+                    | b':'
+            )
+    }) {
+        return value.to_string();
+    }
     let mut out = String::with_capacity(value.len());
     for c in value.chars() {
         match c {
@@ -166,6 +205,10 @@ pub fn push_md(out: &mut String, value: &str) {
 /// Text for a single-line comment in HCL, shell or YAML: no newlines, no control characters,
 /// no U+2028 / U+2029 (line breaks to YAML 1.1 and JavaScript).
 pub fn comment(value: &str) -> String {
+    // Printable ASCII has no control character and no line separator: copied whole.
+    if value.bytes().all(|b| (0x20..0x7f).contains(&b)) {
+        return value.to_string();
+    }
     value
         .chars()
         .map(|c| {
@@ -236,6 +279,90 @@ mod tests {
                 for c in pieces {
                     let value = format!("{a}{b}{c}");
                     assert_eq!(md(&value), reference(&value), "{value:?}");
+                }
+            }
+        }
+    }
+
+    /// The byte-level fast paths of `sh_quote`, `mermaid_label` and `comment` give what the
+    /// character-by-character rules give, for ASCII, specials, controls and non-ASCII text.
+    #[test]
+    fn fast_paths_match_the_per_character_rules() {
+        fn sh_reference(value: &str) -> String {
+            if !value.is_empty()
+                && value
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "-_./:=@,+".contains(c))
+            {
+                return value.to_string();
+            }
+            format!("'{}'", value.replace('\'', "'\\''"))
+        }
+        fn mermaid_reference(value: &str) -> String {
+            let mut out = String::new();
+            for c in value.chars() {
+                match c {
+                    '"' => out.push_str("#quot;"),
+                    '#' => out.push_str("#35;"),
+                    '&' => out.push_str("#amp;"),
+                    '<' => out.push_str("#lt;"),
+                    '>' => out.push_str("#gt;"),
+                    '[' | ']' | '{' | '}' | '(' | ')' | '|' | ';' | '`' | '%' | ':' => {
+                        out.push_str(&format!("#{};", u32::from(c)));
+                    }
+                    '\n' | '\r' | '\t' | '\u{2028}' | '\u{2029}' => out.push(' '),
+                    c if c.is_control() => {}
+                    c => out.push(c),
+                }
+            }
+            out
+        }
+        fn comment_reference(value: &str) -> String {
+            value
+                .chars()
+                .map(|c| {
+                    if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}') {
+                        ' '
+                    } else {
+                        c
+                    }
+                })
+                .collect()
+        }
+        let pieces = [
+            "",
+            "plain-name_1",
+            "a.b/c:d=e@f,g+h",
+            "it's",
+            "'",
+            " ",
+            "\"#&<>",
+            "[]{}()|;`%:",
+            "$(id)",
+            "\n\r\t",
+            "\u{0}",
+            "\u{1f}",
+            "\u{7f}",
+            "\u{80}",
+            "\u{9f}",
+            "\u{a0}",
+            "\u{e9}",
+            "\u{2028}",
+            "\u{2029}",
+            "\u{1f600}",
+            "~",
+        ];
+        for a in pieces {
+            for b in pieces {
+                for c in pieces {
+                    let value = format!("{a}{b}{c}");
+                    assert_eq!(sh_quote(&value), sh_reference(&value), "{value:?}");
+                    assert_eq!(
+                        mermaid_label(&value),
+                        mermaid_reference(&value),
+                        "{value:?}"
+                    );
+                    assert_eq!(comment(&value), comment_reference(&value), "{value:?}");
                 }
             }
         }
