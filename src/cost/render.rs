@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 use serde::Serialize;
 
 use super::CostSheet;
-use crate::render::filters::push_md;
+use crate::render::filters::{push_md, push_quoted};
 use crate::render::text::{self, Buf as _, Text};
 
 /// Money as `$1,234.56`.
@@ -370,14 +370,7 @@ pub fn table(sheet: &CostSheet) -> String {
 /// A CSV field appended to `out`: quoted (quotes doubled) when it holds `,`, `"` or a newline.
 fn push_field(out: &mut String, text: &str) {
     if text.contains([',', '"', '\n']) {
-        out.push('"');
-        for (index, part) in text.split('"').enumerate() {
-            if index > 0 {
-                out.push_str("\"\"");
-            }
-            out.push_str(part);
-        }
-        out.push('"');
+        push_quoted(out, text, '"', "\"\"");
     } else {
         out.push_str(text);
     }
