@@ -73,31 +73,17 @@ pub fn yaml_str(value: &str) -> String {
     quoted(value, false)
 }
 
+/// The printable ASCII that [`mermaid_label`] writes as an entity.
+const MERMAID_SPECIAL: [bool; 256] = byte_set(b"\"#&<>[]{}()|;`%:");
+
 /// Text for a Mermaid label inside `"..."`: quotes, brackets, pipes, arrows and entities made
 /// inert with Mermaid's `#code;` entity syntax; newlines become spaces.
 pub fn mermaid_label(value: &str) -> String {
     // Most labels are printable ASCII without a special: copied whole.
-    if value.bytes().all(|b| {
-        (0x20..0x7f).contains(&b)
-            && !matches!(
-                b,
-                b'"' | b'#'
-                    | b'&'
-                    | b'<'
-                    | b'>'
-                    | b'['
-                    | b']'
-                    | b'{'
-                    | b'}'
-                    | b'('
-                    | b')'
-                    | b'|'
-                    | b';'
-                    | b'`'
-                    | b'%'
-                    | b':'
-            )
-    }) {
+    if value
+        .bytes()
+        .all(|b| (0x20..0x7f).contains(&b) && !MERMAID_SPECIAL[usize::from(b)])
+    {
         return value.to_string();
     }
     mermaid_label_chars(value)
@@ -142,20 +128,25 @@ pub fn md(value: &str) -> String {
 /// Bytes [`push_md`] must look at: Markdown's specials, HTML's angle brackets, controls, and
 /// 0xC2 (the lead byte of the C1 controls U+0080..U+009F); every other byte is copied in runs.
 const MD_SPECIAL: [bool; 256] = {
-    let mut table = [false; 256];
+    let mut table = byte_set(b"`\\*_[]|<>\x7f\xc2");
     let mut b = 0;
     while b < 0x20 {
         table[b] = true;
         b += 1;
     }
-    let specials = b"`\\*_[]|<>\x7f\xc2";
+    table
+};
+
+/// A membership table of `bytes`, indexed by byte, for escapers that scan a byte at a time.
+const fn byte_set(bytes: &[u8]) -> [bool; 256] {
+    let mut table = [false; 256];
     let mut i = 0;
-    while i < specials.len() {
-        table[specials[i] as usize] = true;
+    while i < bytes.len() {
+        table[bytes[i] as usize] = true;
         i += 1;
     }
     table
-};
+}
 
 /// [`md`], appended to `out`.
 pub fn push_md(out: &mut String, value: &str) {
