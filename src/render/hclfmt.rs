@@ -18,15 +18,14 @@ pub fn format(input: &str) -> String {
 }
 
 /// [`format`], appending to `out` (nothing when `input` is only blank lines).
-pub fn format_into(input: &str, out: &mut impl Buf) {
-    let out = &mut *out;
+pub fn format_into(input: &str, out: &mut String) {
     let mut pending = Pending::default();
     // hclwrite's indent stack: each line that opens brackets pushes its net count; closing
     // lines pop whole entries, so `jsonencode({` indents its body one level, not two.
     let mut indents: Vec<i64> = Vec::new();
     let mut scanner = Scanner::default();
     for raw in lines(input) {
-        let text = raw.trim();
+        let text = trim(raw);
         let continuing_string = scanner.in_string();
         if text.is_empty() && !continuing_string {
             pending.push(
@@ -97,6 +96,25 @@ fn lines(input: &str) -> impl Iterator<Item = &str> {
     })
 }
 
+/// `str::trim`, with ASCII whitespace stripped byte by byte: the Unicode rule (a `char` decoded
+/// from each end) runs only when a non-ASCII byte is at an end after that.
+fn trim(text: &str) -> &str {
+    let bytes = text.as_bytes();
+    let start = bytes
+        .iter()
+        .position(|b| !b.is_ascii_whitespace() && *b != 0x0B)
+        .unwrap_or(bytes.len());
+    let end = bytes[start..]
+        .iter()
+        .rposition(|b| !b.is_ascii_whitespace() && *b != 0x0B)
+        .map_or(start, |last| start + last + 1);
+    let trimmed = &text[start..end];
+    match (trimmed.as_bytes().first(), trimmed.as_bytes().last()) {
+        (Some(first), Some(last)) if !first.is_ascii() || !last.is_ascii() => trimmed.trim(),
+        _ => trimmed,
+    }
+}
+
 /// `strip_suffix` for one ASCII byte, without `memcmp`.
 fn strip_suffix_byte(text: &str, byte: u8) -> Option<&str> {
     debug_assert!(byte.is_ascii());
@@ -113,7 +131,7 @@ struct Pending<'a> {
 }
 
 impl<'a> Pending<'a> {
-    fn push(&mut self, line: Line<'a>, out: &mut impl Buf) {
+    fn push(&mut self, line: Line<'a>, out: &mut String) {
         if line.text.is_empty() && !line.in_string {
             let after_opener = self
                 .lines
@@ -142,14 +160,14 @@ impl<'a> Pending<'a> {
     }
 
     /// Writes what is pending, trailing blank lines dropped: the end of the input.
-    fn finish(mut self, out: &mut impl Buf) {
+    fn finish(mut self, out: &mut String) {
         while self.lines.last().is_some_and(|prev| prev.text.is_empty()) {
             self.lines.pop();
         }
         self.write(out);
     }
 
-    fn write(&mut self, out: &mut impl Buf) {
+    fn write(&mut self, out: &mut String) {
         let lines = &self.lines;
         let mut index = 0;
         while index < lines.len() {
@@ -233,20 +251,23 @@ struct Line<'a> {
 fn attribute_key(text: &str) -> Option<(&str, &str)> {
     let bytes = text.as_bytes();
     let first = *bytes.first()?;
+    // A closing bracket opened on the same line is fine; one that closes an outer block is not.
+    if matches!(first, b'}' | b']' | b')') {
+        return None;
+    }
     let key_end = if first == b'"' {
-        text[1..].find('"')? + 2
+        memchr_byte(&bytes[1..], b'"')? + 2
     } else {
-        let end = bytes
-            .iter()
-            .position(|&b| !(b.is_ascii_alphanumeric() || b == b'_' || b == b'-'))
-            .unwrap_or(bytes.len());
-        if end == 0 || !(first.is_ascii_alphabetic() || first == b'_') {
+        if !(first.is_ascii_alphabetic() || first == b'_') {
             return None;
         }
-        end
+        bytes
+            .iter()
+            .position(|&b| !(b.is_ascii_alphanumeric() || b == b'_' || b == b'-'))
+            .unwrap_or(bytes.len())
     };
     let (key, rest) = text.split_at(key_end);
-    let rest = rest.trim_start();
+    let rest = trim_start(rest);
     if rest.as_bytes().first() != Some(&b'=') {
         return None;
     }
@@ -254,14 +275,30 @@ fn attribute_key(text: &str) -> Option<(&str, &str)> {
     if matches!(value.as_bytes().first(), Some(b'=' | b'>')) {
         return None;
     }
-    // A closing bracket opened on the same line is fine; one that closes an outer block is not.
-    if text.starts_with(['}', ']', ')']) {
-        return None;
-    }
-    Some((key, value.trim()))
+    Some((key, trim(value)))
 }
 
-fn push_line(out: &mut impl Buf, line: &Line<'_>, width: Option<usize>) {
+/// The index of the first `byte` in `bytes`.
+fn memchr_byte(bytes: &[u8], byte: u8) -> Option<usize> {
+    bytes.iter().position(|&b| b == byte)
+}
+
+/// `str::trim_start`, ASCII whitespace stripped byte by byte (see [`trim`]).
+fn trim_start(text: &str) -> &str {
+    let start = text
+        .as_bytes()
+        .iter()
+        .position(|b| !b.is_ascii_whitespace() && *b != 0x0B)
+        .unwrap_or(text.len());
+    let rest = &text[start..];
+    if rest.as_bytes().first().is_some_and(|b| !b.is_ascii()) {
+        rest.trim_start()
+    } else {
+        rest
+    }
+}
+
+fn push_line(out: &mut String, line: &Line<'_>, width: Option<usize>) {
     if line.text.is_empty() {
         out.push('\n');
         return;
@@ -271,21 +308,31 @@ fn push_line(out: &mut impl Buf, line: &Line<'_>, width: Option<usize>) {
         out.push('\n');
         return;
     }
-    for _ in 0..line.indent {
-        out.push_str("  ");
-    }
-    match (width, line.attribute) {
-        (Some(width), Some((key, value))) => {
-            out.push_str(key);
-            for _ in width_of(key)..width {
-                out.push(' ');
-            }
-            out.push_str(" = ");
-            out.push_str(value);
-        }
-        _ => out.push_str(line.text),
+    let indent = usize::try_from(line.indent).unwrap_or(0) * 2;
+    if let (Some(width), Some((key, value))) = (width, line.attribute) {
+        let pad = width.saturating_sub(width_of(key));
+        out.reserve(indent + key.len() + pad + 3 + value.len() + 1);
+        push_spaces(out, indent);
+        out.push_str(key);
+        push_spaces(out, pad);
+        out.push_str(" = ");
+        out.push_str(value);
+    } else {
+        out.reserve(indent + line.text.len() + 1);
+        push_spaces(out, indent);
+        out.push_str(line.text);
     }
     out.push('\n');
+}
+
+/// Appends `n` spaces, a slice at a time.
+fn push_spaces(out: &mut String, mut n: usize) {
+    const SPACES: &str = "                                                                ";
+    while n > 0 {
+        let take = n.min(SPACES.len());
+        out.push_str(&SPACES[..take]);
+        n -= take;
+    }
 }
 
 /// `type.name` of every top-level `resource "type" "name"` block, found with the formatter's
@@ -439,6 +486,25 @@ impl Scanner {
 #[cfg(test)]
 mod tests {
     use super::{Text, append_part, format, format_into, resource_addresses};
+
+    /// The byte-level trims agree with `str::trim` and `str::trim_start`, ASCII and Unicode
+    /// whitespace (vertical tab, NEL, no-break space, ideographic space) at either end.
+    #[test]
+    fn trims_agree_with_str_trim() {
+        let pieces = [
+            "", " ", "\t", "\x0B", "\x0C", "\r", "\n", "\u{85}", "\u{A0}", "\u{3000}", "a", "é",
+            "a b", "\u{85}x",
+        ];
+        for a in pieces {
+            for b in pieces {
+                for c in pieces {
+                    let text = format!("{a}{b}{c}");
+                    assert_eq!(super::trim(&text), text.trim(), "{text:?}");
+                    assert_eq!(super::trim_start(&text), text.trim_start(), "{text:?}");
+                }
+            }
+        }
+    }
 
     #[test]
     fn lines_splits_like_str_lines() {
