@@ -135,7 +135,7 @@ fn compare_cost_sheets(
 /// What one job of [`generate_with`] produced.
 enum Job<'g> {
     /// A provider's files were rendered.
-    Rendered(Result<(), Failure>),
+    Rendered(Result<Vec<render::Input>, Failure>),
     /// A provider's cost sheets were written: its deployment (the outline) and the sheets
     /// (totals only).
     Priced(Result<Box<(catalog::Deployment<'g>, Vec<cost::CostSheet>)>, Failure>),
@@ -390,10 +390,11 @@ pub fn generate_with<S: Sink>(
         _ => String::new(),
     };
     let mut deployments = BTreeMap::new();
+    let mut inputs = BTreeMap::new();
     let mut by_provider = Vec::new();
-    for (rendered, priced) in rendered.into_iter().zip(priced) {
+    for ((rendered, priced), provider) in rendered.into_iter().zip(priced).zip(&providers) {
         if let Some(Job::Rendered(result)) = rendered {
-            result?;
+            inputs.insert(*provider, result?);
         }
         if let Some(Job::Priced(result)) = priced {
             let (deployment, sheets) = *result?;
@@ -407,7 +408,7 @@ pub fn generate_with<S: Sink>(
         total,
         label: "workflows, cost sheets, docs",
     });
-    render::workflow::render_neutral(&graph, &deployments, options, templates, out)
+    render::workflow::render_neutral(&graph, &deployments, &inputs, options, templates, out)
         .map_err(Failure::Template)?;
     let (sheets, cost_tables) = compare_cost_sheets(&graph, by_provider, out);
     let findings = analyze::analyze(&graph, catalog);

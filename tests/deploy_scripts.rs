@@ -324,3 +324,88 @@ fn hostile_labels_are_inert_in_the_scripts() {
         }
     }
 }
+
+/// The Terraform variables a tree leaves to its user (no default in `variables.tf`, unset in an
+/// environment's tfvars) reach every plan and apply job of that environment: read independently
+/// from the generated HCL and checked against the parsed workflow, so a variable added to a
+/// catalog without a default cannot silently break the pipeline.
+#[test]
+fn the_workflow_passes_every_variable_the_tfvars_leave_unset() {
+    let mut checked = 0;
+    for example in common::examples() {
+        let tree = common::generate_example(&example);
+        let workflow: serde_json::Value =
+            serde_saphyr::from_str(&tree[".github/workflows/archgen-terraform.yml"])
+                .expect("the workflow is YAML");
+        let jobs = &workflow["jobs"];
+        for provider in PROVIDERS {
+            let Some(variables) = tree.get(&format!("{provider}/terraform/variables.tf")) else {
+                continue;
+            };
+            let body: hcl::Body = hcl::parse(variables).expect("variables.tf parses");
+            let required: Vec<String> = body
+                .blocks()
+                .filter(|b| b.identifier() == "variable")
+                .filter(|b| !b.body().attributes().any(|a| a.key() == "default"))
+                .map(|b| b.labels()[0].as_str().to_string())
+                .collect();
+            let prefix = format!("{provider}/terraform/environments/");
+            for (path, tfvars) in &tree {
+                let Some(env) = path
+                    .strip_prefix(&prefix)
+                    .and_then(|p| p.strip_suffix(".tfvars"))
+                else {
+                    continue;
+                };
+                let set: hcl::Body = hcl::parse(tfvars).expect("tfvars parse");
+                for name in &required {
+                    if set.attributes().any(|a| a.key() == name.as_str()) {
+                        continue;
+                    }
+                    let key = format!("TF_VAR_{name}");
+                    let github = format!(
+                        "{}_TF_VAR_{}",
+                        provider.to_ascii_uppercase(),
+                        name.to_ascii_uppercase()
+                    );
+                    let what = format!("{example}: {provider} `{name}` (unset in {env})");
+                    for job in [
+                        format!("plan-{provider}"),
+                        format!("apply-{provider}-{env}"),
+                    ] {
+                        let value = jobs[&job]["env"][&key].as_str().unwrap_or_default();
+                        assert!(
+                            value.contains(&format!("vars.{github} }}}}"))
+                                || value.contains(&format!("secrets.{github} }}}}")),
+                            "{what}: job {job} does not set {key} from {github}: {value:?}"
+                        );
+                        let steps = jobs[&job]["steps"].as_array().expect("steps");
+                        let check = steps
+                            .iter()
+                            .position(|s| s["name"] == "Check the Terraform inputs")
+                            .unwrap_or_else(|| panic!("{what}: job {job} has no input check"));
+                        let script = steps[check]["run"].as_str().unwrap_or_default();
+                        assert!(
+                            script.contains(&format!("{github} \"${{{key}:-}}\"")),
+                            "{what}: job {job}'s check does not test {key}:\n{script}"
+                        );
+                        let terraform = steps
+                            .iter()
+                            .position(|s| {
+                                s["run"].as_str().is_some_and(|r| {
+                                    r.contains("terraform plan") || r.contains("deploy.sh")
+                                })
+                            })
+                            .expect("a step runs Terraform");
+                        assert!(check < terraform, "{what}: job {job} checks too late");
+                    }
+                    checked += 1;
+                }
+            }
+        }
+    }
+    assert!(
+        checked > 20,
+        "only {checked} unset variables found in the examples"
+    );
+}

@@ -23,7 +23,7 @@ use tera::{Context, Kwargs, State, Tera};
 
 use crate::catalog::{Deployment, Implementation, Provider};
 
-pub use terraform::{TerraformLayout, render_terraform};
+pub use terraform::{Input, TerraformLayout, render_terraform};
 pub use text::{Buf, Text};
 
 /// Diagram tiers (seed 000's lanes) and the Terraform file each tier's components go to.
@@ -474,13 +474,15 @@ fn register_filters(tera: &mut Tera) {
     tera.register_filter("md", |s: &str, _: Kwargs, _: &State| filters::md(s));
 }
 
-/// Renders every artifact of one deployment, under `<provider>/`, into `out`.
+/// Renders every artifact of one deployment, under `<provider>/`, into `out`; returns the
+/// Terraform variables the pipeline must pass (see [`TerraformLayout::inputs`]).
 pub fn render(
     deployment: &Deployment<'_>,
     templates: &Templates,
     out: &dyn Sink,
-) -> Result<(), TemplateError> {
-    let layout = render_terraform(deployment, templates, out)?;
+) -> Result<Vec<Input>, TemplateError> {
+    let mut layout = render_terraform(deployment, templates, out)?;
     diagrams::render_provider(deployment, templates, out)?;
-    workflow::render_provider(deployment, &layout, templates, out)
+    workflow::render_provider(deployment, &layout, templates, out)?;
+    Ok(std::mem::take(&mut layout.inputs))
 }

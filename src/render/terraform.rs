@@ -413,6 +413,24 @@ pub struct TerraformLayout {
     pub foundation: Vec<String>,
     /// Component id -> its resource addresses.
     pub components: BTreeMap<String, Vec<String>>,
+    /// The variables the tfvars leave without a value in some environment and that have no
+    /// default: the pipeline must pass them (`TF_VAR_<name>`).
+    pub inputs: Vec<Input>,
+}
+
+/// A Terraform variable the generated tree cannot give a value: the user's to set.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Input {
+    /// The variable's name.
+    pub name: String,
+    /// Its description in `variables.tf`.
+    pub description: String,
+    /// Its type expression (`string`, `list(string)` ...).
+    pub type_expr: String,
+    /// Whether it is sensitive (a GitHub secret rather than a variable).
+    pub sensitive: bool,
+    /// The environments whose tfvars leave it unset.
+    pub missing: Vec<String>,
 }
 
 /// Generated HCL must parse: a template (or an override) that renders invalid HCL fails
@@ -527,6 +545,27 @@ pub fn render_terraform(
         variables_tf.push_str("}\n\n");
     }
     files.insert("variables.tf".into(), variables_tf);
+    layout.inputs = variables
+        .iter()
+        .filter(|v| v.default.is_none())
+        .filter_map(|v| {
+            let missing: Vec<String> = deployment
+                .graph
+                .spec
+                .environments
+                .keys()
+                .filter(|env| !v.values.contains_key(*env))
+                .cloned()
+                .collect();
+            (!missing.is_empty()).then(|| Input {
+                name: v.name.clone(),
+                description: v.description.clone(),
+                type_expr: v.type_expr.clone(),
+                sensitive: v.sensitive,
+                missing,
+            })
+        })
+        .collect();
 
     let mut outputs_tf = String::new();
     for placement in &deployment.placements {

@@ -227,10 +227,40 @@ fn spec_path(graph: &ServiceGraph) -> Option<String> {
     })
 }
 
+/// A Terraform variable the pipeline passes as `TF_VAR_<name>`, from the GitHub variable (or,
+/// when sensitive, secret) `<PROVIDER>_TF_VAR_<NAME>`: provider-prefixed, since providers may
+/// share variable names with different values.
+fn input_json(provider: &str, input: &super::Input) -> Value {
+    let github = format!(
+        "{}_TF_VAR_{}",
+        provider.to_ascii_uppercase(),
+        input
+            .name
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() {
+                c.to_ascii_uppercase()
+            } else {
+                '_'
+            })
+            .collect::<String>()
+    );
+    json!({
+        "name": input.name,
+        "github": github,
+        "context": if input.sensitive { "secrets" } else { "vars" },
+        "kind": if input.sensitive { "secret" } else { "variable" },
+        "description": input.description,
+        "type": input.type_expr,
+        "missing": input.missing,
+        "missing_pattern": input.missing.join("|"),
+    })
+}
+
 /// Renders the provider-neutral pipeline (`.github/workflows/`) and `DEPLOY.md`.
 pub fn render_neutral(
     graph: &ServiceGraph,
     deployments: &BTreeMap<Provider, Deployment<'_>>,
+    inputs: &BTreeMap<Provider, Vec<super::Input>>,
     options: &crate::GenerateOptions,
     templates: &Templates,
     out: &dyn Sink,
@@ -260,6 +290,22 @@ pub fn render_neutral(
             provider["dir"] = Value::String(format!("{prefix}{id}/terraform"));
             provider["dir_yaml"] = Value::String(gha_str(&format!("{prefix}{id}/terraform")));
             provider["scripts_yaml"] = Value::String(gha_str(&format!("{prefix}{id}/scripts")));
+            let inputs: &[super::Input] =
+                inputs.get(&deployment.provider).map_or(&[], Vec::as_slice);
+            provider["inputs"] = inputs.iter().map(|i| input_json(id, i)).collect();
+            // Environment -> the inputs its tfvars leave unset (every environment is a key).
+            provider["inputs_by_env"] = environments
+                .iter()
+                .map(|env| {
+                    let unset: Vec<Value> = inputs
+                        .iter()
+                        .filter(|i| i.missing.contains(env))
+                        .map(|i| input_json(id, i))
+                        .collect();
+                    ((*env).clone(), Value::Array(unset))
+                })
+                .collect::<serde_json::Map<_, _>>()
+                .into();
             provider
         })
         .collect();
