@@ -346,11 +346,23 @@ fn variables(deployment: &Deployment<'_>, referenced: &BTreeSet<String>) -> Vec<
         if !referenced.contains(name) {
             continue;
         }
-        let value = match def.from.as_deref() {
-            Some("project") => deployment.target.project.as_deref().map(hcl_str),
-            Some("region") => Some(hcl_str(&deployment.target.region)),
-            Some("secondary_region") => deployment.target.secondary_region.as_deref().map(hcl_str),
-            _ => None,
+        let values = match def.from.as_deref() {
+            // Each environment's own project.
+            Some("project") => envs
+                .iter()
+                .filter_map(|env| {
+                    let project = deployment.target.project_for(env)?;
+                    Some(((*env).clone(), hcl_str(project)))
+                })
+                .collect(),
+            Some("region") => every_env(hcl_str(&deployment.target.region)),
+            Some("secondary_region") => deployment
+                .target
+                .secondary_region
+                .as_deref()
+                .map(|region| every_env(hcl_str(region)))
+                .unwrap_or_default(),
+            _ => BTreeMap::new(),
         };
         out.push(Variable {
             name: name.clone(),
@@ -359,7 +371,7 @@ fn variables(deployment: &Deployment<'_>, referenced: &BTreeSet<String>) -> Vec<
             default: def.value.as_ref().map(hcl_json),
             sensitive: def.sensitive,
             validation: None,
-            values: value.map(every_env).unwrap_or_default(),
+            values,
         });
     }
     for placement in &deployment.placements {

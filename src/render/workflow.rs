@@ -6,7 +6,7 @@
 //! `scripts/<provider>/health/<function>.sh.tera` (the health checks of one component, from its
 //! Terraform outputs; a function without a template gets none). Adding a service needs no Rust.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{Value, json};
 
@@ -100,6 +100,17 @@ fn provider_json(deployment: &Deployment<'_>) -> Value {
         "region": deployment.target.region,
         "secondary_region": deployment.target.secondary_region,
         "project": deployment.target.project,
+        // `[{env, project}]` in environment order (GCP; empty elsewhere).
+        "projects": deployment
+            .graph
+            .spec
+            .environments
+            .keys()
+            .filter_map(|env| {
+                let project = deployment.target.project_for(env)?;
+                Some(json!({"env": env, "project": project}))
+            })
+            .collect::<Vec<_>>(),
     })
 }
 
@@ -282,11 +293,24 @@ pub fn render_neutral(
             let mut provider = provider_json(deployment);
             provider["upper"] = Value::String(id.to_ascii_uppercase());
             provider["region_yaml"] = Value::String(gha_str(&deployment.target.region));
-            provider["project_yaml"] = deployment
-                .target
-                .project
-                .as_deref()
-                .map_or(Value::Null, |p| Value::String(gha_str(p)));
+            // The plan jobs (a matrix of environments) name the project only when every
+            // environment shares it; each apply job names its environment's.
+            let projects: BTreeSet<&str> = environments
+                .iter()
+                .filter_map(|env| deployment.target.project_for(env))
+                .collect();
+            provider["project_yaml"] = match projects.iter().next() {
+                Some(project) if projects.len() == 1 => Value::String(gha_str(project)),
+                _ => Value::Null,
+            };
+            provider["projects_yaml"] = environments
+                .iter()
+                .filter_map(|env| {
+                    let project = deployment.target.project_for(env)?;
+                    Some(((*env).clone(), Value::String(gha_str(project))))
+                })
+                .collect::<serde_json::Map<_, _>>()
+                .into();
             provider["dir"] = Value::String(format!("{prefix}{id}/terraform"));
             provider["dir_yaml"] = Value::String(gha_str(&format!("{prefix}{id}/terraform")));
             provider["scripts_yaml"] = Value::String(gha_str(&format!("{prefix}{id}/scripts")));

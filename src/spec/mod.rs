@@ -147,8 +147,20 @@ pub struct ProviderTarget {
     pub region: String,
     /// Secondary region, if any.
     pub secondary_region: Option<String>,
-    /// GCP project id.
+    /// GCP project id (the default of environments without one in `projects`).
     pub project: Option<String>,
+    /// GCP: environment -> project id, for every environment (empty elsewhere).
+    pub projects: BTreeMap<String, String>,
+}
+
+impl ProviderTarget {
+    /// The project `env` deploys into (GCP).
+    pub fn project_for(&self, env: &str) -> Option<&str> {
+        self.projects
+            .get(env)
+            .or(self.project.as_ref())
+            .map(String::as_str)
+    }
 }
 
 /// An actor.

@@ -84,6 +84,10 @@ pub struct ProviderSettings {
     pub secondary_region: Option<Sp<String>>,
     /// GCP only: the project id to deploy into.
     pub project: Option<Sp<String>>,
+    /// GCP only: a project id per environment, for the environments that do not deploy into
+    /// `project` (e.g. `{ dev: shop-dev }`; `project` stays the default of the others).
+    #[serde(default)]
+    pub projects: BTreeMap<Sp<String>, Sp<String>>,
 }
 
 /// One deployment environment.

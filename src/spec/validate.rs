@@ -28,8 +28,8 @@ pub fn validate(
     };
     let file = &spec.file;
     let name = v.name(&file.name);
-    let providers = v.providers(file, only);
     let environments = v.environments(file);
+    let providers = v.providers(file, only, &environments);
     let ids = v.ids(file);
     let components: Vec<ComponentSpec> = file
         .components
@@ -132,10 +132,23 @@ impl Validator<'_> {
         name.value.clone()
     }
 
+    /// Checks a GCP project id.
+    fn project_id(&mut self, project: &Sp<String>) {
+        if !is_id(project, 30, '-') || project.len() < 6 {
+            let d = self.error(
+                "archgen::spec::invalid_project",
+                format!("invalid GCP project id `{}`", project.value),
+                project.span,
+            );
+            d.help = Some("GCP project ids are 6-30 characters: lower-case letters, digits and `-`, starting with a letter".into());
+        }
+    }
+
     fn providers(
         &mut self,
         file: &SpecFile,
         only: Option<&[Provider]>,
+        environments: &BTreeMap<String, (String, Span)>,
     ) -> BTreeMap<Provider, ProviderTarget> {
         let mut out = BTreeMap::new();
         for provider in Provider::ALL {
@@ -172,24 +185,28 @@ impl Validator<'_> {
                 );
             }
             match (provider, &settings.project) {
-                (Provider::Gcp, None) => {
-                    let d = self.error(
-                        "archgen::spec::missing_project",
-                        "the gcp provider needs a `project`".into(),
-                        settings.span,
-                    );
-                    d.help = Some("add `project: <gcp-project-id>` under `providers.gcp`".into());
+                (Provider::Gcp, None)
+                    if environments
+                        .keys()
+                        .any(|env| !settings.projects.keys().any(|e| e.value == *env)) =>
+                {
+                    let uncovered: Vec<String> = environments
+                        .keys()
+                        .filter(|env| !settings.projects.keys().any(|e| e.value == **env))
+                        .map(|env| format!("`{env}`"))
+                        .collect();
+                    let message = if settings.projects.is_empty() {
+                        "the gcp provider needs a `project`".to_string()
+                    } else {
+                        format!(
+                            "the gcp provider needs a `project`: `projects` names none for {}",
+                            uncovered.join(", ")
+                        )
+                    };
+                    let d = self.error("archgen::spec::missing_project", message, settings.span);
+                    d.help = Some("add `project: <gcp-project-id>` under `providers.gcp` (or a `projects` entry for every environment)".into());
                 }
-                (Provider::Gcp, Some(project)) => {
-                    if !is_id(project, 30, '-') || project.len() < 6 {
-                        let d = self.error(
-                            "archgen::spec::invalid_project",
-                            format!("invalid GCP project id `{}`", project.value),
-                            project.span,
-                        );
-                        d.help = Some("GCP project ids are 6-30 characters: lower-case letters, digits and `-`, starting with a letter".into());
-                    }
-                }
+                (Provider::Gcp, Some(project)) => self.project_id(project),
                 (_, Some(project)) => {
                     self.error(
                         "archgen::spec::unexpected_project",
@@ -199,12 +216,54 @@ impl Validator<'_> {
                 }
                 (_, None) => {}
             }
+            for (env, project) in &settings.projects {
+                if provider != Provider::Gcp {
+                    self.error(
+                        "archgen::spec::unexpected_project",
+                        format!("`projects` applies to gcp only, not {provider}"),
+                        env.span,
+                    );
+                    break;
+                }
+                if !environments.contains_key(&env.value) {
+                    let hint = did_you_mean(&env.value, environments.keys().map(String::as_str));
+                    let d = self.error(
+                        "archgen::spec::unknown_environment",
+                        format!("unknown environment `{}`", env.value),
+                        env.span,
+                    );
+                    d.help = Some(hint.unwrap_or_else(|| {
+                        format!(
+                            "declared environments: {}",
+                            environments.keys().cloned().collect::<Vec<_>>().join(", ")
+                        )
+                    }));
+                }
+                self.project_id(project);
+            }
+            let projects = if provider == Provider::Gcp {
+                environments
+                    .keys()
+                    .filter_map(|env| {
+                        let project = settings
+                            .projects
+                            .iter()
+                            .find(|(e, _)| e.value == *env)
+                            .map(|(_, p)| p)
+                            .or(settings.project.as_ref())?;
+                        Some((env.clone(), project.value.clone()))
+                    })
+                    .collect()
+            } else {
+                BTreeMap::new()
+            };
             out.insert(
                 provider,
                 ProviderTarget {
                     region: settings.region.value.clone(),
                     secondary_region: settings.secondary_region.as_ref().map(|s| s.value.clone()),
                     project: settings.project.as_ref().map(|s| s.value.clone()),
+                    projects,
                 },
             );
         }
