@@ -364,3 +364,54 @@ fn findings_on_every_example_are_snapshotted() {
         }
     });
 }
+
+/// A usage value that is also a size parameter (Lambda's `memory_mb`) and differs from the
+/// size's is reported at its component, with the override that would pin it; a value the size
+/// already has, or one pinned by an override, is not.
+#[test]
+fn generation_warns_when_a_usage_value_is_a_differing_size_parameter() {
+    let spec = |usage: &str, overrides: &str| {
+        format!(
+            "name: m\nproviders:\n  aws: {{ region: us-east-1 }}\nenvironments:\n  dev: {{ size: small }}\n  prod: {{ size: medium }}\ncomponents:\n  - id: worker\n    function: serverless_function\n{overrides}    usage: {{ invocations_per_month: 1000, {usage} }}\n"
+        )
+    };
+    let warnings = |text: &str| {
+        let sourced = archgen::spec::parse("m.yaml", text).expect("parses");
+        archgen::generate(
+            &sourced,
+            &common::catalog(),
+            &common::templates(),
+            &archgen::GenerateOptions::default(),
+        )
+        .unwrap_or_else(|failure| panic!("{failure:?}"))
+        .warnings
+        .to_json()
+        .to_string()
+    };
+    // small = 512 MB, medium = 1024 MB on AWS Lambda.
+    let differing = warnings(&spec("memory_mb: 512", ""));
+    assert!(
+        differing.contains("archgen::catalog::usage_is_a_size_parameter")
+            && differing.contains("usage `memory_mb: 512` of `worker` is not used")
+            && differing.contains("1024 in prod")
+            && !differing.contains("512 in dev")
+            && differing.contains("overrides.aws.memory_mb: 512"),
+        "{differing}"
+    );
+    let per_env = spec(
+        "memory_mb: 1024",
+        "    environments: { dev: { usage: { memory_mb: 512 } } }\n",
+    );
+    assert!(
+        !warnings(&per_env).contains("usage_is_a_size_parameter"),
+        "{per_env}"
+    );
+    let pinned = spec(
+        "memory_mb: 512",
+        "    overrides: { aws: { memory_mb: 512 } }\n",
+    );
+    assert!(
+        !warnings(&pinned).contains("usage_is_a_size_parameter"),
+        "{pinned}"
+    );
+}

@@ -201,6 +201,9 @@ pub fn resolve<'a>(
                 params.insert(env.clone(), values);
             }
         }
+        if let Some(warning) = shadowed_usage(provider, component, implementation, &params) {
+            warnings.push(warning);
+        }
         let name = component.id.clone();
         let exports = implementation
             .exports
@@ -237,4 +240,71 @@ pub fn resolve<'a>(
         variables,
         warnings,
     })
+}
+
+/// A warning when the spec gives a usage value (e.g. `memory_mb`) that is a size parameter of
+/// the implementation on `provider` and differs from it in some environment: the size sets it
+/// in the Terraform and the cost sheet, so the usage value changes neither;
+/// `overrides.<provider>.<param>` pins it.
+fn shadowed_usage(
+    provider: Provider,
+    component: &crate::spec::ComponentSpec,
+    implementation: &Implementation,
+    params: &BTreeMap<String, BTreeMap<String, Scalar>>,
+) -> Option<Diagnostic> {
+    let pinned = component.overrides.get(&provider);
+    let mut keys: Vec<&String> = component
+        .usage
+        .keys()
+        .chain(component.env_usage.values().flat_map(BTreeMap::keys))
+        .filter(|key| pinned.is_none_or(|p| !p.contains_key(*key)))
+        .collect();
+    keys.sort();
+    keys.dedup();
+    // (key, environment, usage value, size value) where they differ.
+    let differing: Vec<(&String, &String, f64, String)> = keys
+        .into_iter()
+        .flat_map(|key| {
+            params.iter().filter_map(move |(env, values)| {
+                let sized = values.get(key)?;
+                let used = component
+                    .env_usage
+                    .get(env)
+                    .and_then(|u| u.get(key))
+                    .or_else(|| component.usage.get(key))
+                    .copied()?;
+                let same = match sized {
+                    Scalar::Int(i) => i.to_string() == used.to_string(),
+                    Scalar::Float(f) => f.to_bits() == used.to_bits(),
+                    Scalar::Bool(_) | Scalar::Str(_) => false,
+                };
+                (!same).then(|| (key, env, used, sized.text()))
+            })
+        })
+        .collect();
+    let (key, _, used, _) = differing.first()?;
+    let sizes: Vec<String> = differing
+        .iter()
+        .filter(|(k, ..)| k == key)
+        .map(|(_, env, _, sized)| format!("{sized} in {env}"))
+        .collect();
+    Some(
+        Diagnostic::warning(
+            "archgen::catalog::usage_is_a_size_parameter",
+            format!(
+                "on {}, usage `{key}: {used}` of `{}` is not used: `{key}` is a size parameter of \
+                 {} ({}), which sets it in the Terraform and the cost sheet",
+                provider.title(),
+                component.id,
+                implementation.service,
+                sizes.join(", ")
+            ),
+            Some(component.span),
+        )
+        .with_label(format!("usage ignored on {provider}"))
+        .with_help(format!(
+            "to deploy and price {used} on {provider}, pin it: `overrides.{provider}.{key}: {used}` \
+             (or pick a size whose `{key}` matches)"
+        )),
+    )
 }
