@@ -370,10 +370,10 @@ pub fn price(deployment: &Deployment<'_>, prices: &Prices, environment: &str) ->
         if let Some(free) = &pricing.free {
             cost.free = Some(free.clone());
         }
-        for item in &pricing.unpriced {
+        for item in pricing.unpriced.iter().filter_map(|u| u.applies(&params)) {
             sheet.unpriced.push(Unpriced {
                 component: component.id.clone(),
-                item: item.clone(),
+                item: item.to_string(),
                 reason: "not derivable from the spec".into(),
                 kind: UnpricedKind::Secondary,
             });

@@ -25,6 +25,40 @@ pub struct PricingFile {
     pub functions: BTreeMap<String, FunctionPricing>,
 }
 
+/// A billing dimension a spec cannot price: always, or only for some sizes.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(untagged)]
+pub enum UnpricedItem {
+    /// Listed on every sheet of the function.
+    Always(String),
+    /// Listed only when a size parameter starts with the given text (e.g. `instance_type`
+    /// starting with `t4g.`: a burstable size).
+    When {
+        /// What is not priced.
+        item: String,
+        /// Parameter -> the prefix its value must start with (all must hold).
+        when_starts_with: BTreeMap<String, String>,
+    },
+}
+
+impl UnpricedItem {
+    /// The item's text when it applies to a component with these size parameters.
+    pub fn applies(&self, params: &BTreeMap<String, crate::spec::model::Scalar>) -> Option<&str> {
+        match self {
+            Self::Always(item) => Some(item),
+            Self::When {
+                item,
+                when_starts_with,
+            } => when_starts_with
+                .iter()
+                .all(|(key, prefix)| {
+                    matches!(params.get(key), Some(crate::spec::model::Scalar::Str(value)) if value.starts_with(prefix.as_str()))
+                })
+                .then_some(item.as_str()),
+        }
+    }
+}
+
 /// How one function is billed on one provider.
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -36,7 +70,7 @@ pub struct FunctionPricing {
     pub lines: Vec<Line>,
     /// Billing dimensions that cannot be priced from a spec.
     #[serde(default)]
-    pub unpriced: Vec<String>,
+    pub unpriced: Vec<UnpricedItem>,
     /// Usage keys an attached component takes from the component it is attached to when its
     /// own spec does not give them (a WAF inspects the requests of the CDN it guards).
     #[serde(default)]
@@ -158,4 +192,31 @@ pub struct UsageFile {
     /// Function -> size tier -> usage key -> value.
     #[serde(default)]
     pub functions: BTreeMap<String, BTreeMap<String, BTreeMap<String, f64>>>,
+}
+
+#[cfg(test)]
+mod unpriced_tests {
+    use super::UnpricedItem;
+    use crate::spec::model::Scalar;
+    use std::collections::BTreeMap;
+
+    /// A plain item applies everywhere; a conditional one only to sizes whose parameter starts
+    /// with its prefix (a non-text or missing parameter never matches).
+    #[test]
+    fn conditional_unpriced_items_follow_the_size() {
+        let items: Vec<UnpricedItem> = serde_saphyr::from_str(
+            "- always\n- item: burst credits\n  when_starts_with: { instance_type: \"t4g.\" }\n",
+        )
+        .expect("parses");
+        let params = |value: Scalar| BTreeMap::from([("instance_type".to_string(), value)]);
+        let listed = |p: &BTreeMap<String, Scalar>| -> Vec<&str> {
+            items.iter().filter_map(|i| i.applies(p)).collect()
+        };
+        let t4g = params(Scalar::Str("t4g.medium".into()));
+        let m7g = params(Scalar::Str("m7g.large".into()));
+        assert_eq!(listed(&t4g), ["always", "burst credits"]);
+        assert_eq!(listed(&m7g), ["always"]);
+        assert_eq!(listed(&params(Scalar::Int(4))), ["always"]);
+        assert_eq!(listed(&BTreeMap::new()), ["always"]);
+    }
 }
