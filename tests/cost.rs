@@ -748,3 +748,86 @@ fn the_same_vm_size_has_one_hourly_rate_per_region() {
     }
     assert!(conflicts.is_empty(), "{}", conflicts.join("\n"));
 }
+
+/// A load balancer behind a CDN pays no internet egress of its own (AWS: the ALB accepts only
+/// the CDN, and origin transfer to the CDN is free; GCP: the CDN's URL map is the only
+/// frontend, so there are no forwarding rules of its own either), and says why; without a CDN
+/// in front it does. Priced with the shipped catalogs.
+#[test]
+fn a_load_balancer_behind_a_cdn_pays_no_egress_of_its_own() {
+    let line_names = |fronted: bool, provider: &str| -> Vec<String> {
+        let cdn = if fronted {
+            "  - { id: edge, function: cdn }\n"
+        } else {
+            ""
+        };
+        let connection = if fronted {
+            "connections:\n  - { from: edge, to: lb }\n"
+        } else {
+            ""
+        };
+        let text = format!(
+            "name: f\nproviders:\n  aws: {{ region: us-east-1 }}\n  gcp: {{ region: us-central1, project: fronted-test }}\nenvironments:\n  prod: {{ size: medium }}\ncomponents:\n{cdn}  - {{ id: lb, function: load_balancer, usage: {{ egress_gb_month: 100 }} }}\n{connection}"
+        );
+        let tree = common::generate_text("f.yaml", &text);
+        let sheet: serde_json::Value =
+            serde_json::from_str(&tree[&format!("{provider}/cost/prod.json")]).expect("json");
+        sheet["components"]
+            .as_array()
+            .expect("components")
+            .iter()
+            .filter(|c| c["id"] == "lb")
+            .flat_map(|c| c["lines"].as_array().expect("lines").clone())
+            .map(|l| {
+                let priced = if l["free"].is_string() {
+                    "free"
+                } else {
+                    "priced"
+                };
+                format!("{} ({priced})", l["name"].as_str().expect("name"))
+            })
+            .collect()
+    };
+    let aws_direct = line_names(false, "aws");
+    let aws_fronted = line_names(true, "aws");
+    assert!(
+        aws_direct.contains(&"Data transfer out to the internet (priced)".to_string()),
+        "{aws_direct:?}"
+    );
+    assert!(
+        !aws_direct
+            .iter()
+            .any(|l| l.starts_with("Transfer to CloudFront")),
+        "{aws_direct:?}"
+    );
+    assert!(
+        !aws_fronted
+            .iter()
+            .any(|l| l.starts_with("Data transfer out")),
+        "{aws_fronted:?}"
+    );
+    assert!(
+        aws_fronted.contains(&"Transfer to CloudFront (free)".to_string()),
+        "{aws_fronted:?}"
+    );
+    let gcp_direct = line_names(false, "gcp");
+    let gcp_fronted = line_names(true, "gcp");
+    for priced in [
+        "Forwarding rules (HTTPS + HTTP redirect) (priced)",
+        "Internet egress (Premium Tier, first TiB) (priced)",
+    ] {
+        assert!(gcp_direct.contains(&priced.to_string()), "{gcp_direct:?}");
+        assert!(
+            !gcp_fronted.contains(&priced.to_string()),
+            "{gcp_fronted:?}"
+        );
+    }
+    assert!(
+        gcp_fronted.contains(&"Data processed (responses) (priced)".to_string()),
+        "{gcp_fronted:?}"
+    );
+    assert!(
+        gcp_fronted.contains(&"Frontend and egress through the CDN (free)".to_string()),
+        "{gcp_fronted:?}"
+    );
+}

@@ -316,6 +316,8 @@ fn check(catalog: &Catalog) -> Result<(), Report> {
                     .when_connected
                     .iter()
                     .chain(&line.unless_connected)
+                    .chain(&line.when_fronted_by)
+                    .chain(&line.unless_fronted_by)
                     .chain(&line.when_parent)
                     .chain(&line.unless_parent)
                     .collect();

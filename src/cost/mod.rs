@@ -403,8 +403,17 @@ pub fn price(deployment: &Deployment<'_>, prices: &Prices, environment: &str) ->
                     .and_then(|id| deployment.placement(id))
                     .is_some_and(|p| functions.contains(&p.component.function))
             };
+            let fronted_by = |functions: &[String]| {
+                spec.connections_to(&component.id).any(|c| {
+                    deployment
+                        .placement(&c.from)
+                        .is_some_and(|p| functions.contains(&p.component.function))
+                })
+            };
             if (!line.when_connected.is_empty() && !connected(&line.when_connected))
                 || (!line.unless_connected.is_empty() && connected(&line.unless_connected))
+                || (!line.when_fronted_by.is_empty() && !fronted_by(&line.when_fronted_by))
+                || (!line.unless_fronted_by.is_empty() && fronted_by(&line.unless_fronted_by))
                 || (!line.when_parent.is_empty() && !parent_is(&line.when_parent))
                 || (!line.unless_parent.is_empty() && parent_is(&line.unless_parent))
             {

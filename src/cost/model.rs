@@ -126,6 +126,13 @@ pub struct Line {
     /// Applies only when the component connects to no component of these functions.
     #[serde(default)]
     pub unless_connected: Vec<String>,
+    /// Applies only when a component of one of these functions connects to the component (a
+    /// CDN in front of a load balancer).
+    #[serde(default)]
+    pub when_fronted_by: Vec<String>,
+    /// Applies only when no component of these functions connects to the component.
+    #[serde(default)]
+    pub unless_fronted_by: Vec<String>,
     /// Applies only when the component is attached to a component of one of these functions.
     #[serde(default)]
     pub when_parent: Vec<String>,
