@@ -110,9 +110,22 @@ fn validate(cli: &Cli, args: &ValidateArgs, printer: Printer) -> Result<(), Fail
     let result = spec::load(&args.spec).and_then(|sourced| {
         let valid = spec::validate(&sourced, &catalog, only)?;
         let source = valid.source.clone();
-        let warnings = valid.warnings.clone();
-        crate::graph::build(valid, &catalog)?;
-        Ok(crate::diagnostics::Report::new(source, warnings))
+        let mut warnings = valid.warnings.clone();
+        let graph = crate::graph::build(valid, &catalog)?;
+        // Each provider is resolved as `generate` resolves it, so its warnings (fallback
+        // services, unassociated attachments, usage values a size overrides) show here too.
+        let mut errors = Vec::new();
+        for &provider in graph.spec.providers.keys() {
+            match crate::catalog::resolve(&graph, &catalog, provider) {
+                Ok(deployment) => warnings.extend(deployment.warnings),
+                Err(report) => errors.extend(report.diagnostics),
+            }
+        }
+        if errors.is_empty() {
+            Ok(crate::diagnostics::Report::new(source, warnings))
+        } else {
+            Err(crate::diagnostics::Report::new(source, errors))
+        }
     });
     let report = match &result {
         Ok(report) | Err(report) => report,

@@ -614,3 +614,43 @@ fn progress_is_shown_on_a_terminal_only_and_never_on_stdout_or_in_files() {
     let quiet = on_a_terminal(&format!("cost {SPEC} --quiet"), &captured, false).expect("script");
     assert!(!quiet.contains("Pricing"), "--quiet: {quiet:?}");
 }
+
+/// `validate` resolves every provider as `generate` does, so it reports the same catalog
+/// warnings (here GCP's four fallbacks), and `--provider`
+/// limits them to that provider.
+#[test]
+fn validate_reports_the_warnings_generate_reports() {
+    let spec = "examples/booking-platform/archgen.yaml";
+    let json = |extra: &[&str]| -> serde_json::Value {
+        let mut args = vec!["validate", spec, "--output-format", "json"];
+        args.extend_from_slice(extra);
+        let output = archgen(&args);
+        assert_eq!(code(&output), 0, "{}", stderr(&output));
+        serde_json::from_slice(&output.stdout).expect("json on stdout")
+    };
+    let codes = |value: &serde_json::Value| -> Vec<String> {
+        value["diagnostics"]
+            .as_array()
+            .expect("diagnostics")
+            .iter()
+            .map(|d| d["code"].as_str().unwrap_or_default().to_string())
+            .collect()
+    };
+    let all = json(&[]);
+    assert_eq!(
+        codes(&all)
+            .iter()
+            .filter(|c| *c == "archgen::catalog::fallback")
+            .count(),
+        4,
+        "{all:#}"
+    );
+    assert_eq!(all["warnings"], 4, "{all:#}");
+    let aws = json(&["--provider", "aws"]);
+    assert!(
+        !codes(&aws)
+            .iter()
+            .any(|c| c == "archgen::catalog::fallback"),
+        "{aws:#}"
+    );
+}
