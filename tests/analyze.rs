@@ -260,24 +260,26 @@ fn a_cloud_armor_policy_on_a_cdn_of_buckets_only_does_not_protect_it() {
     );
 }
 
+/// The warnings of generating `text`, as JSON text.
+fn warnings(text: &str) -> String {
+    let sourced = archgen::spec::parse("spec.yaml", text).expect("parses");
+    archgen::generate(
+        &sourced,
+        &common::catalog(),
+        &common::templates(),
+        &archgen::GenerateOptions::default(),
+    )
+    .unwrap_or_else(|failure| panic!("{failure:?}"))
+    .warnings
+    .to_json()
+    .to_string()
+}
+
 /// Generation warns at the WAF that GCP leaves unassociated, and why; with a Cloud Run origin
 /// it does not.
 #[test]
 fn generation_warns_at_a_cloud_armor_policy_on_a_cdn_of_buckets_only() {
     let text = "name: w\nproviders:\n  gcp: { region: us-central1, project: analyze-test-1 }\nenvironments:\n  prod: { size: small }\ncomponents:\n  - { id: site, function: cdn }\n  - { id: files, function: object_storage }\n  - { id: w, function: waf, attached_to: site }\nconnections:\n  - { from: site, to: files }\n";
-    let warnings = |text: &str| {
-        let sourced = archgen::spec::parse("w.yaml", text).expect("parses");
-        archgen::generate(
-            &sourced,
-            &common::catalog(),
-            &common::templates(),
-            &archgen::GenerateOptions::default(),
-        )
-        .unwrap_or_else(|failure| panic!("{failure:?}"))
-        .warnings
-        .to_json()
-        .to_string()
-    };
     let rendered = warnings(text);
     assert!(
         rendered.contains("archgen::catalog::unassociated_attachment")
@@ -374,19 +376,6 @@ fn generation_warns_when_a_usage_value_is_a_differing_size_parameter() {
         format!(
             "name: m\nproviders:\n  aws: {{ region: us-east-1 }}\nenvironments:\n  dev: {{ size: small }}\n  prod: {{ size: medium }}\ncomponents:\n  - id: worker\n    function: serverless_function\n{overrides}    usage: {{ invocations_per_month: 1000, {usage} }}\n"
         )
-    };
-    let warnings = |text: &str| {
-        let sourced = archgen::spec::parse("m.yaml", text).expect("parses");
-        archgen::generate(
-            &sourced,
-            &common::catalog(),
-            &common::templates(),
-            &archgen::GenerateOptions::default(),
-        )
-        .unwrap_or_else(|failure| panic!("{failure:?}"))
-        .warnings
-        .to_json()
-        .to_string()
     };
     // small = 512 MB, medium = 1024 MB on AWS Lambda.
     let differing = warnings(&spec("memory_mb: 512", ""));

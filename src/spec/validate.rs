@@ -132,6 +132,30 @@ impl Validator<'_> {
         name.value.clone()
     }
 
+    /// Reports `env` when the spec declares no such environment (with a "did you mean", or the
+    /// declared names).
+    fn known_environment(
+        &mut self,
+        env: &Sp<String>,
+        environments: &BTreeMap<String, (String, Span)>,
+    ) {
+        if environments.contains_key(&env.value) {
+            return;
+        }
+        let hint = did_you_mean(&env.value, environments.keys().map(String::as_str));
+        let d = self.error(
+            "archgen::spec::unknown_environment",
+            format!("unknown environment `{}`", env.value),
+            env.span,
+        );
+        d.help = Some(hint.unwrap_or_else(|| {
+            format!(
+                "declared environments: {}",
+                environments.keys().cloned().collect::<Vec<_>>().join(", ")
+            )
+        }));
+    }
+
     /// Checks a GCP project id.
     fn project_id(&mut self, project: &Sp<String>) {
         if !is_id(project, 30, '-') || project.len() < 6 {
@@ -225,20 +249,7 @@ impl Validator<'_> {
                     );
                     break;
                 }
-                if !environments.contains_key(&env.value) {
-                    let hint = did_you_mean(&env.value, environments.keys().map(String::as_str));
-                    let d = self.error(
-                        "archgen::spec::unknown_environment",
-                        format!("unknown environment `{}`", env.value),
-                        env.span,
-                    );
-                    d.help = Some(hint.unwrap_or_else(|| {
-                        format!(
-                            "declared environments: {}",
-                            environments.keys().cloned().collect::<Vec<_>>().join(", ")
-                        )
-                    }));
-                }
+                self.known_environment(env, environments);
                 self.project_id(project);
             }
             let projects = if provider == Provider::Gcp {
@@ -478,20 +489,7 @@ impl Validator<'_> {
             self.size_tier(size);
         }
         for (env, settings) in &c.environments {
-            if !environments.contains_key(&env.value) {
-                let hint = did_you_mean(&env.value, environments.keys().map(String::as_str));
-                let d = self.error(
-                    "archgen::spec::unknown_environment",
-                    format!("unknown environment `{}`", env.value),
-                    env.span,
-                );
-                d.help = Some(hint.unwrap_or_else(|| {
-                    format!(
-                        "declared environments: {}",
-                        environments.keys().cloned().collect::<Vec<_>>().join(", ")
-                    )
-                }));
-            }
+            self.known_environment(env, environments);
             if let Some(size) = &settings.size {
                 self.size_tier(size);
             }
